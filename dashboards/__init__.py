@@ -1,1 +1,1 @@
-"""dashboards."""
+"""Streamlit dashboards on the published warehouse (read-only)."""

@@ -1,0 +1,9 @@
+{#- The sources facts can come from, as named in the fact registry (`meta.source`).
+    Every one has a freshness status per day, whether or not it is configured. -#}
+{% macro readiness_sources() -%}
+    {{ return(['catalog', 'custom_data', 'identity', 'github', 'pagerduty', 'datadog', 'prometheus', 'coverage']) }}
+{%- endmacro %}
+
+{% macro source_freshness_days(source_name) -%}
+    {{ return((var('source_freshness_days') or {}).get(source_name, var('freshness_days'))) }}
+{%- endmacro %}

@@ -1,0 +1,67 @@
+{#- Per evaluation day and source: the snapshot that counts and whether it is fresh.
+
+    State facts (branch protection, links, owners) come from the latest snapshot on or
+    before the day; they are stale when that snapshot is older than the freshness window.
+    Event facts (incidents, commits, alerts) carry timestamps, so any snapshot loaded on or
+    after the start of the window covers the day. `*_reason` is NULL when fresh, otherwise
+    the reason shown with every `unknown` outcome that needs the source. -#}
+with
+
+days as (
+    {{ date_series(evaluation_start(), evaluation_end()) }}
+),
+
+sources as (
+    {% for source_name in readiness_sources() %}
+    select '{{ source_name }}' as source_name, {{ source_freshness_days(source_name) }} as freshness_days
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+snapshots as (
+    select * from {{ ref('int_source_snapshots') }}
+),
+
+status as (
+    select
+        days.day as evaluated_on,
+        sources.source_name,
+        sources.freshness_days,
+        max(case when snapshots.snapshot_on <= days.day then snapshots.snapshot_on end)
+            as state_snapshot_on,
+        max(snapshots.snapshot_on) as last_snapshot_on
+    from days
+    cross join sources
+    left join snapshots on snapshots.source_name = sources.source_name
+    group by days.day, sources.source_name, sources.freshness_days
+),
+
+final as (
+    select
+        evaluated_on,
+        source_name,
+        state_snapshot_on,
+        last_snapshot_on,
+        case
+            when last_snapshot_on is null
+                then 'source ' || source_name || ' never loaded'
+            when state_snapshot_on is null
+                then 'source ' || source_name || ' has no snapshot on or before '
+                    || cast(evaluated_on as varchar)
+            when {{ dbt.datediff('state_snapshot_on', 'evaluated_on', 'day') }} > freshness_days
+                then 'source ' || source_name || ' last loaded '
+                    || cast(state_snapshot_on as varchar) || ' (stale after '
+                    || cast(freshness_days as varchar) || ' days)'
+        end as state_reason,
+        case
+            when last_snapshot_on is null
+                then 'source ' || source_name || ' never loaded'
+            when {{ dbt.datediff('last_snapshot_on', 'evaluated_on', 'day') }} > freshness_days
+                then 'source ' || source_name || ' last loaded '
+                    || cast(last_snapshot_on as varchar) || ' (stale after '
+                    || cast(freshness_days as varchar) || ' days)'
+        end as event_reason
+    from status
+)
+
+select * from final

@@ -1,0 +1,210 @@
+"""The `readiness` command line.
+
+Every command prints progress on long work and exits non-zero with a clear message on
+failure; errors the user can act on are printed without a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from readiness.errors import ReadinessError
+from readiness.settings import DEFAULT_HOME, REPO_ROOT, Settings
+
+HOME_OPTION = click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help=f"Folder for the warehouse, pipeline state and Dagster home [default: {DEFAULT_HOME}].",
+)
+
+
+def _settings(home: Path | None, **overrides) -> Settings:
+    return Settings.from_env(home=home, **overrides)
+
+
+def _fail(message: str) -> None:
+    click.secho(f"error: {message}", fg="red", err=True)
+    sys.exit(1)
+
+
+def _echo_run_summary(settings: Settings, summary, day: dt.date) -> None:
+    from orchestration.runner import summarize
+
+    if not summary.success:
+        click.secho(f"run failed after {summary.seconds:.1f}s", fg="red", err=True)
+        for failure in summary.failures:
+            click.echo(f"  {failure}", err=True)
+        if summary.log_path:
+            click.echo(f"  dbt log: {summary.log_path}", err=True)
+        click.echo(
+            "  the published warehouse was left as it was: dashboards still show the last "
+            "good run",
+            err=True,
+        )
+        sys.exit(1)
+    window = str(summary.start) if summary.start == summary.end else f"{summary.start} to {summary.end}"
+    click.secho(f"evaluated {window} in {summary.seconds:.1f}s", fg="green")
+    for label, text in summarize(settings, day):
+        click.echo(f"  {label}: {text}")
+    click.echo(f"  published: {summary.published}")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """readiness: production readiness for every service, built as a warehouse."""
+    os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+
+
+@main.command()
+@HOME_OPTION
+@click.option("--catalog", "catalog_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Folder of Backstage descriptor YAML files.")
+@click.option("--custom-data", "custom_data_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Folder of custom data files (YAML/JSON/CSV keyed by entity).")
+@click.option("--scorecards", "scorecards_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Folder of scorecards, with exemptions/ inside [default: the shipped scorecards].")
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Day to evaluate [default: today, UTC].")
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="First day of a range (a backfill in one run).")
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Last day of a range (inclusive).")
+@click.option("--reevaluate", is_flag=True,
+              help="Re-evaluate days already evaluated (recorded as a backfill).")
+@click.option("--quiet", is_flag=True, help="No progress lines.")
+def run(home, catalog_dir, custom_data_dir, scorecards_dir, day, start, end, reevaluate, quiet):
+    """One run end to end: ingest, evaluate with dbt, publish."""
+    from orchestration.runner import run_days
+
+    settings = _settings(
+        home, catalog_dir=catalog_dir, custom_data_dir=custom_data_dir, scorecards_dir=scorecards_dir
+    )
+    if day and (start or end):
+        _fail("give either --date or --from/--to, not both")
+    today = dt.datetime.now(dt.UTC).date()
+    first = (start or day or dt.datetime.combine(today, dt.time())).date()
+    last = (end or start or day or dt.datetime.combine(today, dt.time())).date()
+    if settings.catalog_dir is None:
+        click.secho(
+            "warning: no catalog configured (--catalog or READINESS_CATALOG): nothing to evaluate",
+            fg="yellow", err=True,
+        )
+    click.echo(f"readiness run: {first}{'' if first == last else f' to {last}'} in {settings.home}")
+    try:
+        summary = run_days(
+            settings, first, last, reevaluate=reevaluate, trigger="backfill" if reevaluate else "cli",
+            quiet=quiet,
+        )
+    except ReadinessError as exc:
+        _fail(str(exc))
+    _echo_run_summary(settings, summary, last)
+
+
+@main.command()
+@click.option("--scorecards", "scorecards_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Folder of scorecards [default: the shipped scorecards].")
+@click.option("--catalog", "catalog_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              default=None, help="Catalog folder: also check that exemptions name real entities.")
+def validate(scorecards_dir, catalog_dir):
+    """Validate scorecards and exemptions; exit non-zero on any problem."""
+    from ingestion.catalog.parse import read_catalog
+    from readiness.standards import load_standards
+
+    settings = _settings(None, scorecards_dir=scorecards_dir)
+    known = None
+    if catalog_dir is not None:
+        known = {row["entity_ref"] for row in read_catalog(catalog_dir).entities}
+    try:
+        standards = load_standards(settings.scorecards_dir, known_entities=known)
+    except ReadinessError as exc:
+        click.secho(str(exc), fg="red", err=True)
+        sys.exit(1)
+    for scorecard in standards.scorecards:
+        levels = " < ".join(level.name for level in scorecard.scorecard.levels)
+        click.echo(
+            f"ok  {scorecard.id}: {len(scorecard.rules)} rules, levels {levels}, "
+            f"definition {scorecard.definition_hash[:12]}"
+        )
+    click.echo(f"ok  {len(standards.exemptions)} exemption(s)")
+
+
+def _serve(settings: Settings, port: int, host: str) -> None:
+    from readiness.warehouse import published_version
+
+    published_version(settings)  # fail early with a clear message when nothing is published
+    app = REPO_ROOT / "dashboards" / "app.py"
+    click.echo(f"serving the dashboard on http://{host}:{port} (Ctrl-C to stop)")
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.port", str(port), "--server.address", host, "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]
+    env = {**os.environ, "READINESS_HOME": str(settings.home)}
+    try:
+        subprocess.run(command, env=env, check=False)
+    except KeyboardInterrupt:
+        pass
+
+
+@main.command()
+@HOME_OPTION
+@click.option("--port", default=8501, show_default=True, help="Port to serve on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+def serve(home, port, host):
+    """Serve the dashboard on the published warehouse (read-only)."""
+    try:
+        _serve(_settings(home), port, host)
+    except ReadinessError as exc:
+        _fail(str(exc))
+
+
+@main.command()
+@HOME_OPTION
+@click.option("--services", default=150, show_default=True, help="Size of the simulated company.")
+@click.option("--seed", default=7, show_default=True, help="Seed of the simulated company.")
+@click.option("--no-serve", is_flag=True, help="Stop after the run instead of serving the dashboard.")
+@click.option("--port", default=8501, show_default=True, help="Port for the dashboard.")
+def demo(home, services, seed, no_serve, port):
+    """Generate a simulated company, run everything on it, and serve the dashboard."""
+    from orchestration.demo import run_demo
+
+    settings = _settings(home)
+    try:
+        summary, day = run_demo(settings, services=services, seed=seed, echo=click.echo)
+    except ReadinessError as exc:
+        _fail(str(exc))
+    _echo_run_summary(settings, summary, day)
+    if not no_serve:
+        _serve(settings, port, "127.0.0.1")
+
+
+@main.command()
+@HOME_OPTION
+def dev(home):
+    """Start the Dagster UI on this home's definitions and run history."""
+    from orchestration.runner import dagster_instance
+
+    settings = _settings(home)
+    dagster_instance(settings)
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(settings.dagster_home),
+        "READINESS_HOME": str(settings.home),
+        **settings.dbt_env(),
+    }
+    command = [str(Path(sys.executable).with_name("dagster")), "dev", "-m", "orchestration.definitions"]
+    try:
+        subprocess.run(command, env=env, check=False, cwd=REPO_ROOT)
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""dbt models as Dagster assets, and the publish step that follows a passing build."""
+
+
+import json
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster import AssetExecutionContext
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from orchestration.evaluation.manifest import ensure_manifest
+from orchestration.partitions import evaluation_window
+from orchestration.resources import ReadinessResource
+from readiness.settings import Settings
+from readiness.warehouse import publish
+
+
+class EvaluationConfig(dg.Config):
+    """How this run evaluates its days."""
+
+    reevaluate: bool = False  # re-evaluate days already evaluated (an explicit backfill)
+    trigger: str = "schedule"  # recorded with the evaluation: schedule, cli, backfill, ...
+
+
+class ReadinessDbtTranslator(DagsterDbtTranslator):
+    """Models grouped by layer (staging, intermediate, marts); sources keep dbt's default
+    keys ``<source>/<table>``, which are the dlt assets' keys."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "model":
+            fqn = dbt_resource_props.get("fqn", [])
+            return fqn[1] if len(fqn) > 2 else "models"
+        return super().get_group_name(dbt_resource_props)
+
+
+def dbt_project(settings: Settings) -> DbtProject:
+    return DbtProject(
+        project_dir=settings.dbt_project_dir,
+        target_path=settings.dbt_target_dir,
+        profiles_dir=settings.dbt_project_dir,
+    )
+
+
+def dbt_vars(start: str, end: str, config: EvaluationConfig, settings: Settings) -> str:
+    return json.dumps(
+        {
+            "start_date": start,
+            "end_date": end,
+            "reevaluate": config.reevaluate,
+            "trigger": config.trigger,
+            "freshness_days": settings.freshness_days,
+        }
+    )
+
+
+def evaluation_assets(
+    settings: Settings, partitions: dg.PartitionsDefinition
+) -> list[dg.AssetsDefinition]:
+    project = dbt_project(settings)
+    manifest = ensure_manifest(settings)
+
+    @dbt_assets(
+        manifest=manifest,
+        project=project,
+        name="dbt_build",
+        partitions_def=partitions,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        dagster_dbt_translator=ReadinessDbtTranslator(),
+    )
+    def dbt_models(
+        context: AssetExecutionContext,
+        dbt: DbtCliResource,
+        readiness: ReadinessResource,
+        config: EvaluationConfig,
+    ):
+        run_settings = readiness.settings()
+        # dbt runs as a subprocess: profiles.yml reads the warehouse path from the
+        # environment this process hands down.
+        os.environ.update(run_settings.dbt_env())
+        start, end = evaluation_window(context)
+        context.log.info(f"evaluating {start} to {end} (reevaluate={config.reevaluate})")
+        # One dbt invocation for the whole range: a 90-day backfill is one build.
+        yield from dbt.cli(
+            ["build", "--vars", dbt_vars(str(start), str(end), config, run_settings)],
+            context=context,
+        ).stream()
+
+    @dg.asset(
+        name="published_warehouse",
+        group_name="publish",
+        deps=list(dbt_models.keys),
+        partitions_def=partitions,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        description=(
+            "The read-only copy of the warehouse that dashboards, reports and SQL users open. "
+            "Replaced atomically, only after a build whose tests pass."
+        ),
+        kinds={"duckdb"},
+    )
+    def published_warehouse(
+        context: AssetExecutionContext, readiness: ReadinessResource
+    ) -> dg.MaterializeResult:
+        path = publish(readiness.settings())
+        return dg.MaterializeResult(
+            metadata={"path": dg.MetadataValue.path(str(path)), "bytes": path.stat().st_size}
+        )
+
+    return [dbt_models, published_warehouse]

@@ -1,0 +1,64 @@
+"""A console logger for in-process runs: one line per step and per asset, not Dagster's
+debug stream."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+
+import dagster as dg
+from dagster._core.log_manager import LOG_RECORD_METADATA_ATTR
+
+_STEP_LABELS = {
+    "STEP_START": "started",
+    "STEP_SUCCESS": "done",
+    "STEP_FAILURE": "FAILED",
+}
+
+
+class _ProgressHandler(logging.Handler):
+    def __init__(self, stream) -> None:
+        super().__init__()
+        self.stream = stream
+        self.started: dict[str, float] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        meta = getattr(record, LOG_RECORD_METADATA_ATTR, None) or {}
+        event = meta.get("dagster_event")
+        step = meta.get("step_key") or ""
+        if event is None:
+            if record.levelno >= logging.WARNING:
+                self.stream.write(f"  ! {step}: {meta.get('orig_message', record.getMessage())}\n")
+            return
+        kind = event.event_type_value
+        now = time.monotonic()
+        if kind == "STEP_START":
+            self.started[step] = now
+            self.stream.write(f"  - {step} ...\n")
+        elif kind in ("STEP_SUCCESS", "STEP_FAILURE"):
+            seconds = now - self.started.get(step, now)
+            self.stream.write(f"  - {step} {_STEP_LABELS[kind]} in {seconds:.1f}s\n")
+            if kind == "STEP_FAILURE" and event.step_failure_data and event.step_failure_data.error:
+                self.stream.write(f"    {event.step_failure_data.error.message.strip()}\n")
+        elif kind == "ASSET_MATERIALIZATION":
+            key = event.asset_key.to_user_string() if event.asset_key else "?"
+            if key.startswith(("marts/", "published_warehouse")) or key.count("/") == 0:
+                if key.startswith(("stg_", "int_")):
+                    return
+                self.stream.write(f"      materialized {key}\n")
+        self.stream.flush()
+
+
+@dg.logger(
+    config_schema={"quiet": dg.Field(bool, default_value=False)},
+    description="One line per step and per mart, for the command line.",
+)
+def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
+    logger = logging.getLogger("readiness.progress")
+    logger.handlers.clear()
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False
+    if not init_context.logger_config["quiet"]:
+        logger.addHandler(_ProgressHandler(sys.stderr))
+    return logger

@@ -1,0 +1,100 @@
+"""Where readiness keeps its files and reads its inputs.
+
+Everything readiness writes lives in the home folder (default ``.readiness/``): the
+working warehouse, the published copy, dlt pipeline state, dbt's target and logs, and
+the Dagster home. Inputs (catalog, custom data, scorecards) are read where they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from readiness.facts import default_dbt_project_dir
+
+DEFAULT_HOME = Path(".readiness")
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SCORECARDS = REPO_ROOT / "scorecards"
+# First day of the daily partitions: history can be evaluated back to here.
+DEFAULT_HISTORY_START = dt.date(2025, 1, 1)
+WAREHOUSE_ALIAS = "warehouse"  # the catalog name views are compiled against
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path = DEFAULT_HOME
+    catalog_dir: Path | None = None
+    custom_data_dir: Path | None = None
+    scorecards_dir: Path = DEFAULT_SCORECARDS
+    dbt_project_dir: Path = field(default_factory=default_dbt_project_dir)
+    history_start: dt.date = DEFAULT_HISTORY_START
+    freshness_days: int = 2
+
+    def __post_init__(self) -> None:
+        # Absolute paths: Dagster, dlt and dbt run with other working directories.
+        for name in ("home", "catalog_dir", "custom_data_dir", "scorecards_dir", "dbt_project_dir"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, Path(value).expanduser().resolve())
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
+        """Settings from ``READINESS_*`` environment variables, then explicit overrides."""
+        env = os.environ if environ is None else environ
+        values: dict = {}
+        for key, name in (
+            ("READINESS_HOME", "home"),
+            ("READINESS_CATALOG", "catalog_dir"),
+            ("READINESS_CUSTOM_DATA", "custom_data_dir"),
+            ("READINESS_SCORECARDS", "scorecards_dir"),
+        ):
+            if env.get(key):
+                values[name] = Path(env[key])
+        if env.get("READINESS_FRESHNESS_DAYS"):
+            values["freshness_days"] = int(env["READINESS_FRESHNESS_DAYS"])
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def with_(self, **changes) -> Settings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    # --- files in the home folder -------------------------------------------------
+    @property
+    def warehouse_path(self) -> Path:
+        return self.home / f"{WAREHOUSE_ALIAS}.duckdb"
+
+    @property
+    def published_path(self) -> Path:
+        return self.home / "published.duckdb"
+
+    @property
+    def dlt_dir(self) -> Path:
+        return self.home / "dlt"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.home / "dagster"
+
+    @property
+    def dbt_target_dir(self) -> Path:
+        return self.home / "dbt" / "target"
+
+    @property
+    def dbt_log_dir(self) -> Path:
+        return self.home / "dbt" / "logs"
+
+    def dbt_env(self) -> dict[str, str]:
+        """Environment for dbt subprocesses (profiles.yml reads the warehouse path)."""
+        return {
+            "READINESS_WAREHOUSE": str(self.warehouse_path),
+            "DBT_LOG_PATH": str(self.dbt_log_dir),
+            "DBT_TARGET_PATH": str(self.dbt_target_dir),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "DBT_PROFILES_DIR": str(self.dbt_project_dir),
+        }
+
+    def ensure_home(self) -> None:
+        for folder in (self.home, self.dlt_dir, self.dagster_home, self.dbt_log_dir):
+            folder.mkdir(parents=True, exist_ok=True)

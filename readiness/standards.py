@@ -1,0 +1,38 @@
+"""Everything in the scorecards folder, validated together: scorecards and exemptions.
+
+``readiness validate`` and the ``scorecards`` dlt source both go through
+:func:`load_standards`, so what validates is exactly what loads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from readiness.errors import Problems
+from readiness.exemptions import LocatedExemption, load_exemptions
+from readiness.facts import Fact, load_facts
+from readiness.scorecards import CompiledScorecard, load_scorecards
+
+EXEMPTIONS_FOLDER = "exemptions"
+
+
+@dataclass(frozen=True)
+class Standards:
+    folder: Path
+    scorecards: tuple[CompiledScorecard, ...]
+    exemptions: tuple[LocatedExemption, ...]
+
+
+def load_standards(
+    folder: Path,
+    facts: dict[str, Fact] | None = None,
+    known_entities: set[str] | None = None,
+) -> Standards:
+    """Validate the whole folder; raise SpecError listing every problem found."""
+    facts = facts if facts is not None else load_facts()
+    problems = Problems()
+    scorecards = load_scorecards(folder, facts, problems)
+    exemptions = load_exemptions(folder / EXEMPTIONS_FOLDER, scorecards, problems, known_entities)
+    problems.raise_if_any(f"invalid standards in {folder}")
+    return Standards(folder, tuple(scorecards), tuple(exemptions))
