@@ -28,8 +28,6 @@ class _ProgressHandler(logging.Handler):
         event = meta.get("dagster_event")
         step = meta.get("step_key") or ""
         if event is None:
-            if record.levelno >= logging.WARNING:
-                self.stream.write(f"  ! {step}: {meta.get('orig_message', record.getMessage())}\n")
             return
         kind = event.event_type_value
         now = time.monotonic()
@@ -40,12 +38,15 @@ class _ProgressHandler(logging.Handler):
             seconds = now - self.started.get(step, now)
             self.stream.write(f"  - {step} {_STEP_LABELS[kind]} in {seconds:.1f}s\n")
             if kind == "STEP_FAILURE" and event.step_failure_data and event.step_failure_data.error:
-                self.stream.write(f"    {event.step_failure_data.error.message.strip()}\n")
+                error = event.step_failure_data.error
+                while error.cause is not None:
+                    error = error.cause
+                self.stream.write(f"    {error.message.strip()}\n")
+        elif kind == "STEP_SKIPPED":
+            self.stream.write(f"  - {step} skipped (an upstream step failed)\n")
         elif kind == "ASSET_MATERIALIZATION":
             key = event.asset_key.to_user_string() if event.asset_key else "?"
-            if key.startswith(("marts/", "published_warehouse")) or key.count("/") == 0:
-                if key.startswith(("stg_", "int_")):
-                    return
+            if key.startswith(("marts/", "published_warehouse")):
                 self.stream.write(f"      materialized {key}\n")
         self.stream.flush()
 

@@ -19,6 +19,7 @@ from dagster._core.storage.tags import (
 from orchestration.build import DAILY_JOB, build_definitions
 from readiness.errors import ReadinessError
 from readiness.settings import Settings
+from readiness.standards import load_standards
 
 _DAGSTER_YAML = """\
 # Written by readiness: run storage lives in this folder; no telemetry.
@@ -35,6 +36,13 @@ def dagster_instance(settings: Settings) -> dg.DagsterInstance:
         config.write_text(_DAGSTER_YAML)
     os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home))
     return dg.DagsterInstance.from_config(str(settings.dagster_home))
+
+
+def root_cause(error) -> str:
+    """The innermost error of a Dagster error chain: what the user can act on."""
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip()
 
 
 @dataclass
@@ -66,6 +74,9 @@ def run_days(
         raise ReadinessError(
             f"{start} is before the first evaluable day {settings.history_start}"
         )
+    # Standards are validated before anything runs: a typo in a rule fails here, with
+    # file, line and rule, before any source is loaded.
+    load_standards(settings.scorecards_dir)
     settings.ensure_home()
     defs = build_definitions(settings)
     job = defs.resolve_job_def(DAILY_JOB)
@@ -94,7 +105,7 @@ def run_days(
             **partition_args,
         )
     failures = [
-        f"{event.step_key}: {event.step_failure_data.error.message.strip()}"
+        f"{event.step_key}: {root_cause(event.step_failure_data.error)}"
         for event in result.all_events
         if event.is_step_failure and event.step_failure_data and event.step_failure_data.error
     ]

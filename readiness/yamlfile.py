@@ -92,9 +92,10 @@ def iter_documents(path: Path, problems: Problems) -> Iterator[Document]:
             node = yaml.compose(padded, Loader=yaml.SafeLoader)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
+            last_line = first_line + len(chunk.rstrip().splitlines()) - 1
             problems.add(
                 path,
-                mark.line + 1 if mark else first_line,
+                min(mark.line + 1, last_line) if mark else first_line,
                 f"document {index + 1}",
                 f"invalid YAML: {exc.problem or exc}",
                 "fix the YAML syntax (indentation, quoting, a missing ':')",

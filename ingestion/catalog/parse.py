@@ -141,10 +141,13 @@ def _read_entity(doc: Document, relative_file: str, rows: CatalogRows) -> str | 
     for index, link in enumerate(_as_list(metadata.get("links"))):
         if not isinstance(link, dict) or not link.get("url"):
             raise _DocumentError("every metadata.links item needs a url", ("metadata", "links", index))
+        # `type` says what a link is; many real catalogs only set `icon` (e.g. "dashboard",
+        # "chat"), so the icon stands in for a missing type.
+        link_type = link.get("type") or link.get("icon")
         links.append(
             {
                 "entity_ref": ref,
-                "link_type": _text(link.get("type")).lower() if link.get("type") else None,
+                "link_type": str(link_type).lower() if link_type else None,
                 "url": str(link["url"]),
                 "title": _text(link.get("title")),
             }

@@ -38,7 +38,7 @@ custom_data as (
     select * from {{ ref('int_custom_data_facts_daily') }}
 ),
 
-final as (
+joined as (
     select
         entities.evaluated_on,
         entities.entity_ref,
@@ -114,6 +114,11 @@ final as (
     left join custom_data
         on custom_data.evaluated_on = entities.evaluated_on
         and custom_data.entity_ref = entities.entity_ref
+),
+
+final as (
+    select {{ select_documented_columns('joined') }}
+    from joined
 )
 
 select * from final

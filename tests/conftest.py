@@ -1,0 +1,42 @@
+"""Shared fixtures: isolated homes, a dbt manifest parsed once per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from readiness.settings import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+SCENARIOS = REPO / "tests" / "scenarios"
+SHARED_API = REPO.parent / "shared" / "api"
+
+os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+@pytest.fixture(scope="session")
+def manifest_dir(tmp_path_factory) -> Path:
+    """dbt's manifest, parsed once: every test home gets a copy instead of a 6 s parse."""
+    from orchestration.evaluation.manifest import ensure_manifest
+
+    settings = Settings(home=tmp_path_factory.mktemp("manifest-home"))
+    ensure_manifest(settings)
+    return settings.dbt_target_dir
+
+
+@pytest.fixture
+def make_settings(tmp_path, manifest_dir):
+    """Settings with a fresh home under tmp_path, and the session's manifest copied in."""
+
+    def make(name: str = "home", **kwargs) -> Settings:
+        settings = Settings(home=tmp_path / name, **kwargs)
+        settings.dbt_target_dir.mkdir(parents=True, exist_ok=True)
+        for file in ("manifest.json", "manifest.fingerprint"):
+            shutil.copy(manifest_dir / file, settings.dbt_target_dir / file)
+        return settings
+
+    return make
