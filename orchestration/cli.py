@@ -6,10 +6,12 @@ failure; errors the user can act on are printed without a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import click
@@ -44,12 +46,13 @@ def _echo_run_summary(settings: Settings, summary, day: dt.date) -> None:
         if summary.log_path:
             click.echo(f"  dbt log: {summary.log_path}", err=True)
         click.echo(
-            "  the published warehouse was left as it was: dashboards still show the last "
-            "good run",
+            "  the published warehouse was left as it was: dashboards still show the last good run",
             err=True,
         )
         sys.exit(1)
-    window = str(summary.start) if summary.start == summary.end else f"{summary.start} to {summary.end}"
+    window = (
+        str(summary.start) if summary.start == summary.end else f"{summary.start} to {summary.end}"
+    )
     click.secho(f"evaluated {window} in {summary.seconds:.1f}s", fg="green")
     for label, text in summarize(settings, day):
         click.echo(f"  {label}: {text}")
@@ -60,31 +63,66 @@ def _echo_run_summary(settings: Settings, summary, day: dt.date) -> None:
 def main() -> None:
     """readiness: production readiness for every service, built as a warehouse."""
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+    # Dagster flags some parameters we use as beta; that is for developers, not users.
+    warnings.filterwarnings("ignore", module=r"dagster(\.|$)")
 
 
 @main.command()
 @HOME_OPTION
-@click.option("--catalog", "catalog_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="Folder of Backstage descriptor YAML files.")
-@click.option("--custom-data", "custom_data_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="Folder of custom data files (YAML/JSON/CSV keyed by entity).")
-@click.option("--scorecards", "scorecards_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="Folder of scorecards, with exemptions/ inside [default: the shipped scorecards].")
-@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Day to evaluate [default: today, UTC].")
-@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="First day of a range (a backfill in one run).")
-@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Last day of a range (inclusive).")
-@click.option("--reevaluate", is_flag=True,
-              help="Re-evaluate days already evaluated (recorded as a backfill).")
+@click.option(
+    "--catalog",
+    "catalog_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Folder of Backstage descriptor YAML files.",
+)
+@click.option(
+    "--custom-data",
+    "custom_data_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Folder of custom data files (YAML/JSON/CSV keyed by entity).",
+)
+@click.option(
+    "--scorecards",
+    "scorecards_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Folder of scorecards, with exemptions/ inside [default: the shipped scorecards].",
+)
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Day to evaluate [default: today, UTC].",
+)
+@click.option(
+    "--from",
+    "start",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="First day of a range (a backfill in one run).",
+)
+@click.option(
+    "--to",
+    "end",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Last day of a range (inclusive).",
+)
+@click.option(
+    "--reevaluate",
+    is_flag=True,
+    help="Re-evaluate days already evaluated (recorded as a backfill).",
+)
 @click.option("--quiet", is_flag=True, help="No progress lines.")
 def run(home, catalog_dir, custom_data_dir, scorecards_dir, day, start, end, reevaluate, quiet):
     """One run end to end: ingest, evaluate with dbt, publish."""
     from orchestration.runner import run_days
 
     settings = _settings(
-        home, catalog_dir=catalog_dir, custom_data_dir=custom_data_dir, scorecards_dir=scorecards_dir
+        home,
+        catalog_dir=catalog_dir,
+        custom_data_dir=custom_data_dir,
+        scorecards_dir=scorecards_dir,
     )
     if day and (start or end):
         _fail("give either --date or --from/--to, not both")
@@ -94,12 +132,17 @@ def run(home, catalog_dir, custom_data_dir, scorecards_dir, day, start, end, ree
     if settings.catalog_dir is None:
         click.secho(
             "warning: no catalog configured (--catalog or READINESS_CATALOG): nothing to evaluate",
-            fg="yellow", err=True,
+            fg="yellow",
+            err=True,
         )
     click.echo(f"readiness run: {first}{'' if first == last else f' to {last}'} in {settings.home}")
     try:
         summary = run_days(
-            settings, first, last, reevaluate=reevaluate, trigger="backfill" if reevaluate else "cli",
+            settings,
+            first,
+            last,
+            reevaluate=reevaluate,
+            trigger="backfill" if reevaluate else "cli",
             quiet=quiet,
         )
     except ReadinessError as exc:
@@ -108,10 +151,20 @@ def run(home, catalog_dir, custom_data_dir, scorecards_dir, day, start, end, ree
 
 
 @main.command()
-@click.option("--scorecards", "scorecards_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="Folder of scorecards [default: the shipped scorecards].")
-@click.option("--catalog", "catalog_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              default=None, help="Catalog folder: also check that exemptions name real entities.")
+@click.option(
+    "--scorecards",
+    "scorecards_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of scorecards [default: the shipped scorecards].",
+)
+@click.option(
+    "--catalog",
+    "catalog_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Catalog folder: also check that exemptions name real entities.",
+)
 def validate(scorecards_dir, catalog_dir):
     """Validate scorecards and exemptions; exit non-zero on any problem."""
     from ingestion.catalog.parse import read_catalog
@@ -142,15 +195,25 @@ def _serve(settings: Settings, port: int, host: str) -> None:
     app = REPO_ROOT / "dashboards" / "app.py"
     click.echo(f"serving the dashboard on http://{host}:{port} (Ctrl-C to stop)")
     command = [
-        sys.executable, "-m", "streamlit", "run", str(app),
-        "--server.port", str(port), "--server.address", host, "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.port",
+        str(port),
+        "--server.address",
+        host,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--client.toolbarMode",
+        "viewer",
     ]
     env = {**os.environ, "READINESS_HOME": str(settings.home)}
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         subprocess.run(command, env=env, check=False)
-    except KeyboardInterrupt:
-        pass
 
 
 @main.command()
@@ -169,7 +232,9 @@ def serve(home, port, host):
 @HOME_OPTION
 @click.option("--services", default=150, show_default=True, help="Size of the simulated company.")
 @click.option("--seed", default=7, show_default=True, help="Seed of the simulated company.")
-@click.option("--no-serve", is_flag=True, help="Stop after the run instead of serving the dashboard.")
+@click.option(
+    "--no-serve", is_flag=True, help="Stop after the run instead of serving the dashboard."
+)
 @click.option("--port", default=8501, show_default=True, help="Port for the dashboard.")
 def demo(home, services, seed, no_serve, port):
     """Generate a simulated company, run everything on it, and serve the dashboard."""
@@ -199,11 +264,14 @@ def dev(home):
         "READINESS_HOME": str(settings.home),
         **settings.dbt_env(),
     }
-    command = [str(Path(sys.executable).with_name("dagster")), "dev", "-m", "orchestration.definitions"]
-    try:
+    command = [
+        str(Path(sys.executable).with_name("dagster")),
+        "dev",
+        "-m",
+        "orchestration.definitions",
+    ]
+    with contextlib.suppress(KeyboardInterrupt):
         subprocess.run(command, env=env, check=False, cwd=REPO_ROOT)
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":

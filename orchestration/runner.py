@@ -71,9 +71,7 @@ def run_days(
     if end < start:
         raise ReadinessError(f"the range ends ({end}) before it starts ({start})")
     if start < settings.history_start:
-        raise ReadinessError(
-            f"{start} is before the first evaluable day {settings.history_start}"
-        )
+        raise ReadinessError(f"{start} is before the first evaluable day {settings.history_start}")
     # Standards are validated before anything runs: a typo in a rule fails here, with
     # file, line and rule, before any source is loaded.
     load_standards(settings.scorecards_dir)

@@ -186,7 +186,11 @@ def compile_scorecard(doc: Document, facts: dict[str, Fact], problems: Problems)
             condition = compile_condition(rule.condition, facts)
         except ConditionError as exc:
             problems.add(
-                doc.file, doc.line("rules", index, "condition"), where, f"condition: {exc}", exc.hint
+                doc.file,
+                doc.line("rules", index, "condition"),
+                where,
+                f"condition: {exc}",
+                exc.hint,
             )
             continue
         rule_filter = None

@@ -16,11 +16,11 @@ import pytest
 from orchestration.runner import run_days
 from readiness.errors import SpecError
 from readiness.warehouse import connect_published
+from tests.conftest import BASIC
+from tests.conftest import SCENARIO_DAY as DAY
 
 pytestmark = pytest.mark.slow
 
-BASIC = Path(__file__).resolve().parent / "scenarios" / "basic"
-DAY = dt.date(2026, 6, 15)
 PAYMENTS, LEDGER, ORPHAN, SEARCH = (
     f"component:default/{n}" for n in ("payments-api", "ledger", "orphan-svc", "search-ui")
 )
@@ -48,22 +48,8 @@ def digest(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def scenario(tmp_path_factory, manifest_dir):
-    from readiness.settings import Settings
-
-    home = tmp_path_factory.mktemp("scenario") / "home"
-    settings = Settings(
-        home=home,
-        catalog_dir=BASIC / "catalog",
-        custom_data_dir=BASIC / "custom_data",
-        scorecards_dir=BASIC / "scorecards",
-    )
-    settings.dbt_target_dir.mkdir(parents=True)
-    for file in ("manifest.json", "manifest.fingerprint"):
-        shutil.copy(manifest_dir / file, settings.dbt_target_dir / file)
-    summary = run_days(settings, DAY, quiet=True)
-    assert summary.success, summary.failures
-    return settings
+def scenario(scenario_home):
+    return scenario_home
 
 
 def fetch(settings, sql, *params):
@@ -147,7 +133,9 @@ def test_dimensions_and_team_rollup(scenario):
         "group:default/payments": "group:default/platform",  # from the parent's children
         "group:default/search": "group:default/platform",  # from spec.parent
     }
-    domain = fetch(scenario, "select domain_ref from marts.dim_entities where entity_ref = ?", PAYMENTS)
+    domain = fetch(
+        scenario, "select domain_ref from marts.dim_entities where entity_ref = ?", PAYMENTS
+    )
     assert domain == [("domain:default/commerce",)]
     rollup = {
         team: (count, score)
@@ -161,7 +149,9 @@ def test_dimensions_and_team_rollup(scenario):
         "group:default/search": (1, 40.0),
         None: (1, 9.09),
     }
-    errors = fetch(scenario, "select file, document_index, message from staging.stg_catalog__errors")
+    errors = fetch(
+        scenario, "select file, document_index, message from staging.stg_catalog__errors"
+    )
     assert errors == [("services.yaml", 6, "metadata.name is required")]
 
 
@@ -180,7 +170,9 @@ def test_a_failed_run_leaves_the_published_warehouse_untouched(scenario, tmp_pat
     broken = tmp_path / "scorecards"
     shutil.copytree(BASIC / "scorecards", broken)
     card = broken / "scenario.yml"
-    card.write_text(card.read_text().replace("condition: owner_resolved", "condition: owner_resolvd"))
+    card.write_text(
+        card.read_text().replace("condition: owner_resolved", "condition: owner_resolvd")
+    )
     # Invalid standards are refused before anything runs, naming file, rule and fact.
     with pytest.raises(SpecError) as error:
         run_days(scenario.with_(scorecards_dir=broken), DAY + dt.timedelta(days=1), quiet=True)
@@ -194,9 +186,7 @@ def test_a_failed_run_leaves_the_published_warehouse_untouched(scenario, tmp_pat
 
 
 def test_without_custom_data_its_rules_are_unknown(make_settings):
-    settings = make_settings(
-        catalog_dir=BASIC / "catalog", scorecards_dir=BASIC / "scorecards"
-    )
+    settings = make_settings(catalog_dir=BASIC / "catalog", scorecards_dir=BASIC / "scorecards")
     summary = run_days(settings, DAY, quiet=True)
     assert summary.success, summary.failures
     rows = fetch(
@@ -223,8 +213,13 @@ def test_published_facts_model_is_exactly_the_documented_contract(scenario):
     )
     assert [name for name, _ in columns] == documented
     types = dict(columns)
-    duckdb_types = {"boolean": "BOOLEAN", "integer": "INTEGER", "double": "DOUBLE",
-                    "varchar": "VARCHAR", "date": "DATE"}
+    duckdb_types = {
+        "boolean": "BOOLEAN",
+        "integer": "INTEGER",
+        "double": "DOUBLE",
+        "varchar": "VARCHAR",
+        "date": "DATE",
+    }
     for fact in load_facts().values():
         assert types[fact.name] == duckdb_types[fact.data_type], fact.name
 

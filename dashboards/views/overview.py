@@ -34,21 +34,26 @@ summary = query(queries.ORG_SUMMARY, scorecard_id, day).iloc[0]
 cols = st.columns(4)
 cols[0].metric("Organisation score", f"{summary.avg_score_pct:.1f}%")
 cols[1].metric("Entities", int(summary.entities))
-cols[2].metric("Unknown outcomes", f"{summary.unknown_share_pct or 0:.1f}%",
-               help="Share of applicable rule outcomes that are unknown: a fact is missing "
-                    "or its source is stale. Unknown is never counted as a failure.")
+cols[2].metric(
+    "Unknown outcomes",
+    f"{summary.unknown_share_pct or 0:.1f}%",
+    help="Share of applicable rule outcomes that are unknown: a fact is missing "
+    "or its source is stale. Unknown is never counted as a failure.",
+)
 cols[3].metric("Exempt outcomes", int(summary.exempt_count or 0))
 
 left, right = st.columns(2)
 with left:
     st.subheader("Levels")
     levels = query(queries.LEVEL_DISTRIBUTION, scorecard_id, day)
-    levels["color"] = [level_color(l, r) for l, r in zip(levels.level, levels.level_rank, strict=True)]
+    levels["color"] = [
+        level_color(name, rank) for name, rank in zip(levels.level, levels.level_rank, strict=True)
+    ]
     chart = (
         alt.Chart(levels)
         .mark_bar()
         .encode(
-            x=alt.X("level:N", sort=list(levels.level), title=None),
+            x=alt.X("level:N", sort=list(levels.level), title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("entities:Q", title="Entities"),
             color=alt.Color("color:N", scale=None),
             tooltip=["level", "entities"],
@@ -61,8 +66,12 @@ with right:
     mix = pd.DataFrame(
         {
             "outcome": ["pass", "fail", "unknown", "exempt"],
-            "count": [summary.pass_count, summary.fail_count, summary.unknown_count,
-                      summary.exempt_count],
+            "count": [
+                summary.pass_count,
+                summary.fail_count,
+                summary.unknown_count,
+                summary.exempt_count,
+            ],
         }
     )
     chart = (
@@ -72,8 +81,10 @@ with right:
             theta="count:Q",
             color=alt.Color(
                 "outcome:N",
-                scale=alt.Scale(domain=list(OUTCOME_COLORS)[:4],
-                                range=[OUTCOME_COLORS[o] for o in list(OUTCOME_COLORS)[:4]]),
+                scale=alt.Scale(
+                    domain=list(OUTCOME_COLORS)[:4],
+                    range=[OUTCOME_COLORS[o] for o in list(OUTCOME_COLORS)[:4]],
+                ),
             ),
             tooltip=["outcome", "count"],
         )
@@ -97,8 +108,10 @@ chart = (
         x=alt.X("outcomes:Q", stack="normalize", title="Share of rule outcomes"),
         color=alt.Color(
             "outcome:N",
-            scale=alt.Scale(domain=["pass", "fail", "unknown", "exempt"],
-                            range=[OUTCOME_COLORS[o] for o in ["pass", "fail", "unknown", "exempt"]]),
+            scale=alt.Scale(
+                domain=["pass", "fail", "unknown", "exempt"],
+                range=[OUTCOME_COLORS[o] for o in ["pass", "fail", "unknown", "exempt"]],
+            ),
         ),
         tooltip=["team", "outcome", "outcomes"],
     )
@@ -107,8 +120,11 @@ chart = (
 st.altair_chart(chart, width="stretch")
 st.dataframe(
     teams[["team", "entity_count", "avg_score_pct", "unknown_share_pct"]].rename(
-        columns={"entity_count": "entities", "avg_score_pct": "score %",
-                 "unknown_share_pct": "unknown %"}
+        columns={
+            "entity_count": "entities",
+            "avg_score_pct": "score %",
+            "unknown_share_pct": "unknown %",
+        }
     ),
     hide_index=True,
     width="stretch",

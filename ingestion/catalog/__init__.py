@@ -81,7 +81,10 @@ def catalog_source(path: str = dlt.config.value, snapshot_on: dt.date | None = N
             {"entity_ref": "text", "link_type": "text", "url": "text", "title": "text"},
         ),
         snapshot_table(
-            "annotations", lambda: rows().annotations, day, {"entity_ref": "text", "key": "text", "value": "text"}
+            "annotations",
+            lambda: rows().annotations,
+            day,
+            {"entity_ref": "text", "key": "text", "value": "text"},
         ),
         snapshot_table(
             "errors",

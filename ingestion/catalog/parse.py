@@ -87,8 +87,7 @@ def _read_entity(doc: Document, relative_file: str, rows: CatalogRows) -> str | 
         return None
     if kind not in KINDS:
         raise _DocumentError(
-            f"unsupported kind {data.get('kind')!r} (expected one of "
-            f"{', '.join(sorted(KINDS))})",
+            f"unsupported kind {data.get('kind')!r} (expected one of {', '.join(sorted(KINDS))})",
             ("kind",),
         )
     metadata = data.get("metadata")
@@ -140,7 +139,9 @@ def _read_entity(doc: Document, relative_file: str, rows: CatalogRows) -> str | 
     links: list[dict[str, Any]] = []
     for index, link in enumerate(_as_list(metadata.get("links"))):
         if not isinstance(link, dict) or not link.get("url"):
-            raise _DocumentError("every metadata.links item needs a url", ("metadata", "links", index))
+            raise _DocumentError(
+                "every metadata.links item needs a url", ("metadata", "links", index)
+            )
         # `type` says what a link is; many real catalogs only set `icon` (e.g. "dashboard",
         # "chat"), so the icon stands in for a missing type.
         link_type = link.get("type") or link.get("icon")

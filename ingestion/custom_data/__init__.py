@@ -44,7 +44,13 @@ def custom_data_source(path: str = dlt.config.value, snapshot_on: dt.date | None
             "entity_values",
             lambda: rows().values,
             day,
-            {"entity_ref": "text", "key": "text", "value": "text", "value_type": "text", "file": "text"},
+            {
+                "entity_ref": "text",
+                "key": "text",
+                "value": "text",
+                "value_type": "text",
+                "file": "text",
+            },
         ),
         snapshot_table(
             "errors",

@@ -60,12 +60,22 @@ def _csv_value(text: str) -> Any:
 def _add(rows: CustomDataRows, entity: Any, data: Any, file: str, item: int, line: int | None):
     if not isinstance(entity, str) or not entity.strip():
         rows.errors.append(
-            {"file": file, "item": item, "line": line, "message": "missing 'entity' (an entity ref)"}
+            {
+                "file": file,
+                "item": item,
+                "line": line,
+                "message": "missing 'entity' (an entity ref)",
+            }
         )
         return
     if not isinstance(data, dict):
         rows.errors.append(
-            {"file": file, "item": item, "line": line, "message": "'data' must be a mapping of keys"}
+            {
+                "file": file,
+                "item": item,
+                "line": line,
+                "message": "'data' must be a mapping of keys",
+            }
         )
         return
     try:
@@ -76,7 +86,13 @@ def _add(rows: CustomDataRows, entity: Any, data: Any, file: str, item: int, lin
     for key, value in data.items():
         text, value_type = _typed(value)
         rows.values.append(
-            {"entity_ref": ref, "key": str(key), "value": text, "value_type": value_type, "file": file}
+            {
+                "entity_ref": ref,
+                "key": str(key),
+                "value": text,
+                "value_type": value_type,
+                "file": file,
+            }
         )
 
 
@@ -90,8 +106,12 @@ def read_custom_data(folder: Path) -> CustomDataRows:
                 reader = csv.DictReader(handle)
                 if not reader.fieldnames or reader.fieldnames[0].strip().lower() != "entity":
                     rows.errors.append(
-                        {"file": relative, "item": None, "line": 1,
-                         "message": "the first CSV column must be 'entity'"}
+                        {
+                            "file": relative,
+                            "item": None,
+                            "line": 1,
+                            "message": "the first CSV column must be 'entity'",
+                        }
                     )
                     continue
                 entity_column = reader.fieldnames[0]
@@ -108,8 +128,12 @@ def read_custom_data(folder: Path) -> CustomDataRows:
                 loc = (index,) if isinstance(doc.data, list) else ()
                 if not isinstance(entry, dict) or set(entry) - {"entity", "data"}:
                     rows.errors.append(
-                        {"file": relative, "item": item, "line": doc.line(*loc),
-                         "message": "expected a mapping with keys 'entity' and 'data'"}
+                        {
+                            "file": relative,
+                            "item": item,
+                            "line": doc.line(*loc),
+                            "message": "expected a mapping with keys 'entity' and 'data'",
+                        }
                     )
                     continue
                 _add(rows, entry.get("entity"), entry.get("data"), relative, item, doc.line(*loc))

@@ -1,6 +1,5 @@
 """dbt models as Dagster assets, and the publish step that follows a passing build."""
 
-
 import json
 import os
 from collections.abc import Mapping

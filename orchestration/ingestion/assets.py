@@ -4,13 +4,12 @@ Asset keys are ``raw_<source>/<table>``, the same keys dagster-dbt gives the dbt
 sources of those tables, so ingestion and models form one lineage graph.
 """
 
-
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import dagster as dg
-from dagster import AssetExecutionContext
 import dlt
+from dagster import AssetExecutionContext
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
 from dlt.extract.source import DltSource
@@ -79,7 +78,9 @@ def file_source_assets(
         partitions_def=partitions,
         backfill_policy=dg.BackfillPolicy.single_run(),
     )
-    def _load(context: AssetExecutionContext, dlt: DagsterDltResource, readiness: ReadinessResource):
+    def _load(
+        context: AssetExecutionContext, dlt: DagsterDltResource, readiness: ReadinessResource
+    ):
         run_settings = readiness.settings()
         folder = getattr(run_settings, source.setting)
         if folder is None:

@@ -30,7 +30,10 @@ def test_reads_the_real_backstage_descriptors(tmp_path):
     assert ("user:default/janelle.dawe", "member_of", "group:default/team-a") in relations
     assert ("group:default/team-a", "child_of", "group:default/backstage") in relations
     annotations = {(a["entity_ref"], a["key"]): a["value"] for a in rows.annotations}
-    assert annotations[("component:default/backstage", "github.com/project-slug")] == "backstage/backstage"
+    assert (
+        annotations[("component:default/backstage", "github.com/project-slug")]
+        == "backstage/backstage"
+    )
     assert annotations[("component:default/artist-lookup", "backstage.io/tag")] == "data"
     # links without a type fall back to their icon
     types = {(link["entity_ref"], link["link_type"]) for link in rows.links}
@@ -60,5 +63,10 @@ def test_malformed_documents_are_reported_and_skipped(tmp_path):
 
 def test_tier_numbers():
     assert [tier_number(v) for v in ("tier-1", "2", "tier3", "T4", None, "critical")] == [
-        1, 2, 3, 4, None, None,
+        1,
+        2,
+        3,
+        4,
+        None,
+        None,
     ]

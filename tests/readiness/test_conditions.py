@@ -61,13 +61,23 @@ def test_builtin_evaluated_on_is_allowed_but_is_not_a_fact():
     ("spec", "sql"),
     [
         ({"fact": "dependency_count", "op": "gte", "value": 1}, "f.dependency_count >= 1"),
-        ({"fact": "lifecycle", "op": "in", "value": ["production", "beta"]},
-         "f.lifecycle IN ('production', 'beta')"),
-        ({"fact": "incident_process_documented", "op": "is_true"},
-         "f.incident_process_documented = TRUE"),
-        ({"all": [{"fact": "tier", "op": "lte", "value": 2},
-                  {"not": {"fact": "lifecycle", "op": "eq", "value": "it's"}}]},
-         "(f.tier <= 2 AND NOT (f.lifecycle = 'it''s'))"),
+        (
+            {"fact": "lifecycle", "op": "in", "value": ["production", "beta"]},
+            "f.lifecycle IN ('production', 'beta')",
+        ),
+        (
+            {"fact": "incident_process_documented", "op": "is_true"},
+            "f.incident_process_documented = TRUE",
+        ),
+        (
+            {
+                "all": [
+                    {"fact": "tier", "op": "lte", "value": 2},
+                    {"not": {"fact": "lifecycle", "op": "eq", "value": "it's"}},
+                ]
+            },
+            "(f.tier <= 2 AND NOT (f.lifecycle = 'it''s'))",
+        ),
     ],
 )
 def test_declarative_form_compiles_to_the_same_sql(spec, sql):

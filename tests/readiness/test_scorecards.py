@@ -9,10 +9,22 @@ from readiness.standards import load_standards
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATE_RULES = {
-    "bronze": {"dependency-set", "branch-protection", "logs-linked", "owner-set",
-               "chat-channel-set", "monitor-set", "runbook-linked"},
-    "silver": {"no-vulnerabilities", "ci-pipeline", "incident-playbook", "recent-commit",
-               "merge-approval"},
+    "bronze": {
+        "dependency-set",
+        "branch-protection",
+        "logs-linked",
+        "owner-set",
+        "chat-channel-set",
+        "monitor-set",
+        "runbook-linked",
+    },
+    "silver": {
+        "no-vulnerabilities",
+        "ci-pipeline",
+        "incident-playbook",
+        "recent-commit",
+        "merge-approval",
+    },
     "gold": {"escalation-tiers", "slos-met", "few-incidents", "code-coverage"},
 }
 
@@ -78,7 +90,8 @@ def test_errors_name_file_line_rule_and_hint(tmp_path):
     path = write(
         tmp_path,
         CARD.format(
-            extra=rule("one") + rule("two", level="platinum")
+            extra=rule("one")
+            + rule("two", level="platinum")
             + rule("three", condition="read_csv('/etc/passwd') is null")
             + rule("four", condition="has_runbok_link")
         ),
@@ -87,7 +100,9 @@ def test_errors_name_file_line_rule_and_hint(tmp_path):
     assert len(problems) == 4
     text = path.read_text().splitlines()
     dup, level, func, fact = problems
-    assert dup.startswith(f"{path}:{text.index('  - id: one', 10) + 1}: rule 'one': duplicate rule id")
+    assert dup.startswith(
+        f"{path}:{text.index('  - id: one', 10) + 1}: rule 'one': duplicate rule id"
+    )
     assert "rule 'two': unknown level 'platinum'" in level and "hint: use one of" in level
     assert f"{path}:" in level
     assert "rule 'three': condition: function 'read_csv' is not allowed" in func
@@ -136,7 +151,9 @@ def test_yaml_syntax_error_names_the_line(tmp_path):
 
 def test_definition_hash_ignores_formatting_but_not_content(tmp_path):
     first = load_standards(write(tmp_path / "a", CARD.format(extra="")).parent).scorecards[0]
-    reformatted = CARD.format(extra="").replace("levels: [bronze, silver]", "levels:\n  - bronze\n  - silver\n# note")
+    reformatted = CARD.format(extra="").replace(
+        "levels: [bronze, silver]", "levels:\n  - bronze\n  - silver\n# note"
+    )
     second = load_standards(write(tmp_path / "b", reformatted).parent).scorecards[0]
     assert first.definition_hash == second.definition_hash
     changed = CARD.format(extra="").replace("points: 1", "points: 2")
@@ -186,3 +203,11 @@ def test_exemption_validation(tmp_path):
     assert "expires_on 2026-01-01 is before starts_on 2026-02-01" in joined
     assert "unknown scorecard 'nope'" in joined
     assert "x.yml:" in joined
+
+
+def test_facts_reference_page_is_generated_from_the_registry():
+    from readiness.factsdoc import render
+
+    assert (REPO / "docs" / "facts.md").read_text() == render(), (
+        "docs/facts.md is out of date: run `python -m readiness.factsdoc > docs/facts.md`"
+    )
