@@ -1,0 +1,155 @@
+"""The HTTP client every readiness source uses: dlt's REST client with a retry policy that
+understands each API's rate-limit signals.
+
+dlt's client already retries 429 and 5xx with exponential backoff and honours
+``Retry-After``. The APIs we read also signal limits in other ways, which this module adds:
+
+- GitHub: ``403``/``429`` with ``x-ratelimit-remaining: 0`` and ``x-ratelimit-reset``
+  (epoch seconds), secondary limits as ``403`` + ``Retry-After``, and GraphQL's
+  ``200`` + ``{"errors": [{"type": "RATE_LIMITED"}]}``;
+- Okta: ``429`` + ``X-Rate-Limit-Reset`` (epoch seconds);
+- PagerDuty: ``429`` + ``ratelimit-reset`` (seconds to wait);
+- Datadog: ``429`` + ``X-RateLimit-Reset`` (seconds to wait).
+
+Reset headers carry either an epoch or a number of seconds: any value above 10^9 is read
+as an epoch. Every wait is capped (``max_delay``) so a broken server cannot stall a run.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from dlt.sources.helpers.requests import Client
+from dlt.sources.helpers.requests.retry import wait_exponential_retry_after
+from dlt.sources.helpers.rest_client import RESTClient
+from dlt.sources.helpers.rest_client.paginators import BasePaginator
+from requests import Response
+from requests.auth import AuthBase
+from tenacity import RetryCallState
+
+RESET_HEADERS = ("x-ratelimit-reset", "x-rate-limit-reset", "ratelimit-reset")
+REMAINING_HEADERS = ("x-ratelimit-remaining", "x-rate-limit-remaining", "ratelimit-remaining")
+_EPOCH_THRESHOLD = 1_000_000_000
+
+
+def _header(response: Response, names: tuple[str, ...]) -> str | None:
+    for name in names:
+        value = response.headers.get(name)  # requests' headers are case-insensitive
+        if value is not None:
+            return value
+    return None
+
+
+def reset_delay(response: Response, now: float | None = None) -> float | None:
+    """Seconds until the rate limit resets, from whichever reset header the API sends."""
+    value = _header(response, RESET_HEADERS)
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    if number > _EPOCH_THRESHOLD:
+        number -= now if now is not None else time.time()
+    return max(number, 0.0)
+
+
+def is_rate_limited(response: Response | None) -> bool:
+    """True for a throttling response that is not a 429 (GitHub's 403 and GraphQL 200)."""
+    if response is None:
+        return False
+    if response.status_code == 403:
+        if response.headers.get("Retry-After"):
+            return True
+        remaining = _header(response, REMAINING_HEADERS)
+        if remaining is not None and remaining.strip() == "0":
+            return True
+        return "rate limit" in response.text.lower()
+    if response.status_code == 200 and "RATE_LIMITED" in response.text[:2000]:
+        try:
+            errors = response.json().get("errors") or []
+        except ValueError:
+            return False
+        return any(isinstance(e, dict) and e.get("type") == "RATE_LIMITED" for e in errors)
+    return False
+
+
+def _retry_predicate(response: Response | None, exception: BaseException | None) -> bool:
+    return is_rate_limited(response)
+
+
+class wait_for_rate_limit(wait_exponential_retry_after):
+    """Wait as the API says (Retry-After, then reset headers), else back off exponentially."""
+
+    def __call__(self, retry_state: RetryCallState) -> float:
+        retry_after = self._get_retry_after(retry_state)
+        if retry_after is not None:
+            return retry_after
+        outcome = retry_state.outcome
+        response = None
+        if outcome is not None and not outcome.failed:
+            result = outcome.result()
+            response = result if isinstance(result, Response) else None
+        elif outcome is not None:
+            error = outcome.exception()
+            response = getattr(error, "response", None)
+        if response is not None and response.status_code in (403, 429, 200):
+            delay = reset_delay(response)
+            if delay is not None:
+                return min(max(delay, self.min), self.max)
+        return super().__call__(retry_state)
+
+
+class RateLimitAwareClient(Client):
+    """dlt's requests client, with :class:`wait_for_rate_limit` as its wait strategy."""
+
+    def _make_session(self):
+        session = super()._make_session()
+        # super() wrapped session.send with a Retrying; replace its wait strategy in place.
+        retrying = session.send.retry  # type: ignore[attr-defined]
+        retrying.wait = wait_for_rate_limit(
+            multiplier=self._retry_kwargs["backoff_factor"], max=self._retry_kwargs["max_delay"]
+        )
+        return session
+
+
+def rest_client(
+    base_url: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    auth: AuthBase | None = None,
+    paginator: BasePaginator | None = None,
+    max_attempts: int = 6,
+    backoff_factor: float = 0.5,
+    max_delay: float = 60.0,
+    timeout: float = 60.0,
+) -> RESTClient:
+    """A RESTClient whose session retries throttling and server errors as described above."""
+    client = RateLimitAwareClient(
+        request_timeout=timeout,
+        raise_for_status=False,  # RESTClient raises, after the retries are spent
+        request_max_attempts=max_attempts,
+        request_backoff_factor=backoff_factor,
+        request_max_retry_delay=max_delay,
+        retry_condition=_retry_predicate,
+        respect_retry_after_header=True,
+    )
+    return RESTClient(
+        base_url=base_url.rstrip("/"),
+        headers=dict(headers or {}),
+        auth=auth,
+        paginator=paginator,
+        session=client.session,
+    )
+
+
+def describe_http_error(source: str, error: Any) -> str:
+    """A one-line, secret-free description of a failed request for error messages."""
+    response = getattr(error, "response", None)
+    if response is None:
+        return f"source {source}: {type(error).__name__}: {error}"
+    request = response.request
+    path = request.path_url.split("?")[0] if request is not None else "?"
+    return f"source {source}: HTTP {response.status_code} on {request.method} {path}"
