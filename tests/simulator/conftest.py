@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from sim_support import TODAY, auth_headers
+from tests.simulator.sim_support import TODAY, auth_headers
 
 from simulator import SimulatorServers, generate_company
 from simulator.model import Company

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sim_support import REAL, TODAY
+from tests.simulator.sim_support import REAL, TODAY
 
 from simulator import write_catalog, write_coverage, write_custom_data
 from simulator.cobertura import line_rate

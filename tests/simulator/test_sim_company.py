@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 from pathlib import Path
 
-from sim_support import TODAY
+from tests.simulator.sim_support import TODAY
 
 from simulator import (
     generate_company,

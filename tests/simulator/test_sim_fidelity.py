@@ -7,7 +7,7 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 
 import requests
-from sim_support import real
+from tests.simulator.sim_support import real
 
 from simulator import SimulatorServers, rule_outcomes
 from simulator.model import Company

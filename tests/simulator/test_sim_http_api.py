@@ -6,7 +6,7 @@ import datetime as dt
 import time
 
 import requests
-from sim_support import TODAY
+from tests.simulator.sim_support import TODAY
 
 from simulator import SimulatorServers
 from simulator.model import Company
