@@ -13,7 +13,7 @@ from readiness.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = REPO / "tests" / "scenarios"
-SHARED_API = REPO.parent / "shared" / "api"
+REAL_RESPONSES = REPO / "tests" / "fixtures" / "real"  # recorded upstream responses
 BASIC = SCENARIOS / "basic"
 SCENARIO_DAY = dt.date(2026, 6, 15)
 

@@ -4,7 +4,7 @@ from pathlib import Path
 from ingestion.catalog.parse import read_catalog, tier_number
 
 REPO = Path(__file__).resolve().parents[2]
-REAL = REPO.parent / "shared" / "api" / "real" / "backstage"
+REAL = REPO / "tests" / "fixtures" / "real" / "backstage"
 SCENARIO = REPO / "tests" / "scenarios" / "basic" / "catalog"
 
 

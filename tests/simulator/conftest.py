@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from tests.simulator.sim_support import TODAY, auth_headers
 
 from simulator import SimulatorServers, generate_company
 from simulator.model import Company
+from tests.simulator.sim_support import TODAY, auth_headers
 
 
 @pytest.fixture(scope="session")

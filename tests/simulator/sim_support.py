@@ -6,12 +6,10 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import pytest
-
 from simulator import SimulatorServers
 
 TODAY = dt.date(2026, 11, 26)
-REAL = Path(__file__).resolve().parents[3] / "shared" / "api" / "real"
+REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real"
 
 
 def auth_headers(servers: SimulatorServers, source: str) -> dict[str, str]:
@@ -30,8 +28,5 @@ def auth_headers(servers: SimulatorServers, source: str) -> dict[str, str]:
 
 
 def real(relative: str) -> object:
-    """A recorded real response from ``shared/api/real`` (skips when the folder is absent)."""
-    path = REAL / relative
-    if not path.exists():
-        pytest.skip(f"recorded response {path} is not available on this machine")
-    return json.loads(path.read_text(encoding="utf-8"))
+    """A recorded real response from ``tests/fixtures/real`` (provenance in its README)."""
+    return json.loads((REAL / relative).read_text(encoding="utf-8"))

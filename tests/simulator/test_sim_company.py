@@ -6,8 +6,6 @@ import datetime as dt
 from collections import Counter
 from pathlib import Path
 
-from tests.simulator.sim_support import TODAY
-
 from simulator import (
     generate_company,
     rule_outcomes,
@@ -17,6 +15,7 @@ from simulator import (
 )
 from simulator.expected import RULES, level_distribution
 from simulator.model import Company
+from tests.simulator.sim_support import TODAY
 
 
 def _files(root: Path) -> dict[str, bytes]:

@@ -7,10 +7,10 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 
 import requests
-from tests.simulator.sim_support import real
 
 from simulator import SimulatorServers, rule_outcomes
 from simulator.model import Company
+from tests.simulator.sim_support import real
 
 
 def _recorded(relative: str, index: int = 0) -> object:

@@ -6,11 +6,11 @@ import datetime as dt
 import time
 
 import requests
-from tests.simulator.sim_support import TODAY
 
 from simulator import SimulatorServers
 from simulator.model import Company
 from simulator.timeline import day_end_epoch
+from tests.simulator.sim_support import TODAY
 
 ORG_REPOS_QUERY = """
 query OrgRepos($org: String!, $cursor: String) {
