@@ -251,6 +251,32 @@ def demo(home, services, seed, no_serve, port):
 
 
 @main.command()
+@click.option("--services", default=150, show_default=True, help="Size of the simulated company.")
+@click.option("--seed", default=7, show_default=True, help="Seed of the simulated company.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The simulated company's today [default: today, UTC].")
+@click.option("--port", "ports", multiple=True, metavar="SOURCE=PORT",
+              help="Fixed port for a source, e.g. --port github=9001 (default: free ports).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also write the company's catalog, custom data and coverage files here.")
+def simulator(services, seed, host, today, ports, out_dir):
+    """Serve a simulated company's GitHub, Okta, PagerDuty, Datadog and Prometheus APIs."""
+    from simulator.serve import serve_forever
+
+    fixed: dict[str, int] = {}
+    for item in ports:
+        source, _, port = item.partition("=")
+        if not port.isdigit():
+            _fail(f"--port {item!r}: write SOURCE=PORT, e.g. github=9001")
+        fixed[source] = int(port)
+    serve_forever(
+        seed=seed, services=services, host=host, today=today.date() if today else None,
+        ports=fixed or None, out_dir=out_dir,
+    )
+
+
+@main.command()
 @HOME_OPTION
 def dev(home):
     """Start the Dagster UI on this home's definitions and run history."""

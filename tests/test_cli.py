@@ -28,7 +28,9 @@ def readiness(
     )
 
 
-@pytest.mark.parametrize("command", [[], ["run"], ["validate"], ["serve"], ["demo"], ["dev"]])
+@pytest.mark.parametrize(
+    "command", [[], ["run"], ["validate"], ["serve"], ["demo"], ["dev"], ["simulator"]]
+)
 def test_every_command_has_help(command):
     result = readiness(*command, "--help")
     assert result.returncode == 0, result.stderr
