@@ -1,4 +1,4 @@
-"""Building the Definitions for one set of settings: assets, job, schedule, resources."""
+"""Building the Definitions for one set of settings: assets, jobs, schedule, sensors."""
 
 from __future__ import annotations
 
@@ -8,42 +8,48 @@ from dagster_dlt import DagsterDltResource
 
 from orchestration.evaluation.assets import dbt_project, evaluation_assets
 from orchestration.evaluation.manifest import dbt_executable
-from orchestration.ingestion.assets import FILE_SOURCES, file_source_assets
+from orchestration.evaluation.sensors import evaluation_sensors
+from orchestration.ingestion.assets import source_assets
+from orchestration.ingestion.sources import SOURCES, configured_sources
 from orchestration.partitions import daily_partitions
 from orchestration.progress import progress_logger
 from orchestration.resources import ReadinessResource
 from readiness.settings import Settings
 
-DAILY_JOB = "daily_run"
-
-
-def configured_sources(settings: Settings) -> list[str]:
-    """File sources whose folder is set: the ones a run loads."""
-    return [s.name for s in FILE_SOURCES if getattr(settings, s.setting) is not None]
+INGEST_JOB = "ingest"
+EVALUATE_JOB = "evaluate"
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     partitions = daily_partitions(settings)
-    ingestion = {s.name: file_source_assets(s, settings, partitions) for s in FILE_SOURCES}
+    ingestion = {spec.name: source_assets(spec, settings, partitions) for spec in SOURCES}
     evaluation = evaluation_assets(settings, partitions)
 
-    # The daily job loads the configured sources, builds and publishes. A source that is
-    # not configured is left out (its facts are `unknown`), not failed.
-    selected = [ingestion[name] for name in configured_sources(settings)] + evaluation
-    daily_job = dg.define_asset_job(
-        DAILY_JOB,
-        selection=dg.AssetSelection.assets(*selected),
+    # Ingestion loads the configured sources (one failing does not stop the others);
+    # evaluation then builds, tests and publishes whatever was loaded.
+    configured = [ingestion[spec.name] for spec in configured_sources(settings)]
+    ingest_job = dg.define_asset_job(
+        INGEST_JOB,
+        selection=dg.AssetSelection.assets(*configured),
         partitions_def=partitions,
-        description="Ingest every configured source, evaluate the day with dbt, publish.",
+        description="Load every configured source as the snapshot of the day.",
+        executor_def=dg.in_process_executor,
+    )
+    evaluate_job = dg.define_asset_job(
+        EVALUATE_JOB,
+        selection=dg.AssetSelection.assets(*evaluation),
+        partitions_def=partitions,
+        description="Evaluate the days with dbt (one invocation for a range), test, publish.",
         executor_def=dg.in_process_executor,
     )
     daily_schedule = dg.build_schedule_from_partitioned_job(
-        daily_job, hour_of_day=6, minute_of_hour=0, name="daily_at_0600_utc"
+        ingest_job, hour_of_day=6, minute_of_hour=0, name="daily_at_0600_utc"
     )
     return dg.Definitions(
         assets=[*ingestion.values(), *evaluation],
-        jobs=[daily_job],
+        jobs=[ingest_job, evaluate_job],
         schedules=[daily_schedule],
+        sensors=evaluation_sensors(ingest_job, evaluate_job),
         resources={
             "readiness": ReadinessResource.from_settings(settings),
             "dlt": DagsterDltResource(),

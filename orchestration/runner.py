@@ -16,7 +16,8 @@ from dagster._core.storage.tags import (
     ASSET_PARTITION_RANGE_START_TAG,
 )
 
-from orchestration.build import DAILY_JOB, build_definitions
+from orchestration.build import EVALUATE_JOB, INGEST_JOB, build_definitions
+from orchestration.evaluation.sensors import REEVALUATE_TAG, TRIGGER_TAG, evaluation_run_config
 from readiness.errors import ReadinessError
 from readiness.settings import Settings
 from readiness.standards import load_standards
@@ -39,22 +40,34 @@ def dagster_instance(settings: Settings) -> dg.DagsterInstance:
 
 
 def root_cause(error) -> str:
-    """The innermost error of a Dagster error chain: what the user can act on."""
-    while error.cause is not None:
+    """The first error under Dagster's step wrapper: what the user can act on."""
+    while error.cause is not None and error.cls_name in _WRAPPERS:
         error = error.cause
-    return error.message.strip()
+    return error.message.strip().removeprefix(f"{error.cls_name}: ").splitlines()[0]
+
+
+_WRAPPERS = {"DagsterExecutionStepExecutionError", "DagsterUserCodeExecutionError"}
 
 
 @dataclass
 class RunSummary:
     start: dt.date
     end: dt.date
-    success: bool
+    success: bool  # evaluated, tested and published
     seconds: float
-    run_id: str
-    failures: list[str] = field(default_factory=list)
+    run_ids: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # evaluation failures (nothing published)
+    source_failures: list[str] = field(default_factory=list)  # sources that failed to load
     published: Path | None = None
     log_path: Path | None = None
+
+
+def _failures(result) -> list[str]:
+    return [
+        f"{event.step_key}: {root_cause(event.step_failure_data.error)}"
+        for event in result.all_events
+        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error
+    ]
 
 
 def run_days(
@@ -66,18 +79,25 @@ def run_days(
     trigger: str = "cli",
     quiet: bool = False,
 ) -> RunSummary:
-    """Materialize the daily job for ``start``..``end`` (inclusive) as one run."""
+    """Ingest, then evaluate and publish, ``start``..``end`` (inclusive), in-process.
+
+    Two Dagster runs, as the schedule and sensors do it: ingestion (every configured
+    source; one failing does not stop the others), then evaluation (one dbt invocation
+    over the whole range, tests, publish) whatever ingestion's outcome.
+    """
     end = end or start
     if end < start:
         raise ReadinessError(f"the range ends ({end}) before it starts ({start})")
     if start < settings.history_start:
-        raise ReadinessError(f"{start} is before the first evaluable day {settings.history_start}")
+        raise ReadinessError(
+            f"{start} is before the first evaluable day {settings.history_start}"
+        )
     # Standards are validated before anything runs: a typo in a rule fails here, with
     # file, line and rule, before any source is loaded.
     load_standards(settings.scorecards_dir)
     settings.ensure_home()
     defs = build_definitions(settings)
-    job = defs.resolve_job_def(DAILY_JOB)
+    instance = dagster_instance(settings)
     if start == end:
         partition_args: dict = {"partition_key": start.isoformat()}
         tags: dict[str, str] = {}
@@ -87,36 +107,35 @@ def run_days(
             ASSET_PARTITION_RANGE_START_TAG: start.isoformat(),
             ASSET_PARTITION_RANGE_END_TAG: end.isoformat(),
         }
-    run_config = {
-        "ops": {"dbt_build": {"config": {"reevaluate": reevaluate, "trigger": trigger}}},
-        "loggers": {"progress": {"config": {"quiet": quiet}}},
-    }
+    tags[TRIGGER_TAG] = trigger
+    tags[REEVALUATE_TAG] = "true" if reevaluate else "false"
+    loggers = {"loggers": {"progress": {"config": {"quiet": quiet}}}}
     began = time.monotonic()
+    summary = RunSummary(start=start, end=end, success=False, seconds=0.0)
     # dbt's own log lines go to a file; the progress logger prints one line per step.
-    log_path = settings.dbt_log_dir / "last-run.log"
-    with log_path.open("w") as log, contextlib.redirect_stdout(log):
-        result = job.execute_in_process(
-            run_config=run_config,
-            instance=dagster_instance(settings),
-            tags={**tags, "readiness/trigger": trigger},
+    summary.log_path = settings.dbt_log_dir / "last-run.log"
+    with summary.log_path.open("w") as log, contextlib.redirect_stdout(log):
+        ingest = defs.resolve_job_def(INGEST_JOB)
+        if ingest.asset_layer.selected_asset_keys:
+            result = ingest.execute_in_process(
+                run_config=loggers, instance=instance, tags=tags, raise_on_error=False,
+                **partition_args,
+            )
+            summary.run_ids.append(result.run_id)
+            summary.source_failures = _failures(result)
+        result = defs.resolve_job_def(EVALUATE_JOB).execute_in_process(
+            run_config={**loggers, **evaluation_run_config(reevaluate, trigger)},
+            instance=instance,
+            tags=tags,
             raise_on_error=False,
             **partition_args,
         )
-    failures = [
-        f"{event.step_key}: {root_cause(event.step_failure_data.error)}"
-        for event in result.all_events
-        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error
-    ]
-    return RunSummary(
-        start=start,
-        end=end,
-        success=result.success,
-        seconds=time.monotonic() - began,
-        run_id=result.run_id,
-        failures=failures,
-        published=settings.published_path if result.success else None,
-        log_path=log_path,
-    )
+    summary.run_ids.append(result.run_id)
+    summary.failures = _failures(result)
+    summary.success = result.success
+    summary.published = settings.published_path if result.success else None
+    summary.seconds = time.monotonic() - began
+    return summary
 
 
 def summarize(settings: Settings, day: dt.date) -> list[tuple[str, str]]:

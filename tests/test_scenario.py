@@ -165,24 +165,53 @@ def test_rerunning_the_same_day_changes_nothing(scenario):
 
 
 def test_a_failed_run_leaves_the_published_warehouse_untouched(scenario, tmp_path):
+    import duckdb
+
     published = scenario.published_path
     before = digest(published)
     broken = tmp_path / "scorecards"
     shutil.copytree(BASIC / "scorecards", broken)
     card = broken / "scenario.yml"
-    card.write_text(
-        card.read_text().replace("condition: owner_resolved", "condition: owner_resolvd")
-    )
+    card.write_text(card.read_text().replace("condition: owner_resolved", "condition: owner_resolvd"))
     # Invalid standards are refused before anything runs, naming file, rule and fact.
     with pytest.raises(SpecError) as error:
         run_days(scenario.with_(scorecards_dir=broken), DAY + dt.timedelta(days=1), quiet=True)
     assert "scenario.yml" in str(error.value) and "unknown fact 'owner_resolvd'" in str(error.value)
-    # A run that fails inside Dagster (here: the catalog folder vanished) publishes nothing.
-    missing = tmp_path / "no-such-catalog"
-    summary = run_days(scenario.with_(catalog_dir=missing), DAY + dt.timedelta(days=1), quiet=True)
+    # A run whose build cannot complete publishes nothing: here another process holds the
+    # working warehouse open, which makes dlt and dbt fail.
+    with duckdb.connect(str(scenario.warehouse_path)):
+        summary = run_days(scenario, DAY + dt.timedelta(days=1), quiet=True)
     assert not summary.success
-    assert any("catalog folder" in f and "not found" in f for f in summary.failures)
+    assert summary.failures and summary.published is None
     assert digest(published) == before
+
+
+def test_a_source_that_fails_to_load_makes_its_facts_unknown_and_says_why(scenario, tmp_path):
+    day = DAY + dt.timedelta(days=2)
+    settings = scenario.with_(custom_data_dir=tmp_path / "vanished", freshness_days=1)
+    summary = run_days(settings, day, quiet=True)
+    assert summary.success, summary.failures  # evaluated and published all the same
+    assert len(summary.source_failures) == 1 and "custom data folder" in summary.source_failures[0]
+    reasons = fetch(
+        scenario,
+        "select distinct outcome, reason from marts.fct_rule_outcomes "
+        "where evaluated_on = ? and rule_id = 'playbook'",
+        day,
+    )
+    (outcome, reason), = reasons
+    assert outcome == "unknown"
+    assert reason.startswith(
+        "incident_process_documented: source custom_data last loaded 2026-06-15 (stale after 1 days)"
+        "; its load of 2026-06-17 failed: custom data folder"
+    )
+    # the other sources are fresh: catalog facts still decide their rules
+    assert fetch(
+        scenario,
+        "select outcome from marts.fct_rule_outcomes where evaluated_on = ? and entity_ref = ? "
+        "and rule_id = 'runbook'",
+        day,
+        PAYMENTS,
+    ) == [("pass",)]
 
 
 def test_without_custom_data_its_rules_are_unknown(make_settings):

@@ -7,3 +7,13 @@
 {% macro source_freshness_days(source_name) -%}
     {{ return((var('source_freshness_days') or {}).get(source_name, var('freshness_days'))) }}
 {%- endmacro %}
+
+{#- The readiness source (as named by facts) that a loaded dlt source feeds: Okta and
+    GitHub teams are both the `identity` source. -#}
+{% macro readiness_source_of(column) -%}
+    case {{ column }}
+        when 'okta' then 'identity'
+        when 'github_teams' then 'identity'
+        else {{ column }}
+    end
+{%- endmacro %}

@@ -2,7 +2,7 @@ import datetime as dt
 
 import dagster as dg
 
-from orchestration.build import DAILY_JOB, build_definitions
+from orchestration.build import EVALUATE_JOB, INGEST_JOB, build_definitions
 
 
 def test_definitions_hold_assets_schedule_and_one_lineage_graph(make_settings):
@@ -40,16 +40,26 @@ def test_definitions_hold_assets_schedule_and_one_lineage_graph(make_settings):
     schedule = defs.resolve_schedule_def("daily_at_0600_utc")
     assert schedule.cron_schedule == "0 6 * * *"
     assert schedule.execution_timezone in (None, "UTC")
-    job = defs.resolve_job_def(DAILY_JOB)
-    partitions = job.partitions_def
+    for name in (INGEST_JOB, EVALUATE_JOB):
+        assert isinstance(defs.resolve_job_def(name).partitions_def, dg.DailyPartitionsDefinition)
+    assert schedule.job_name == INGEST_JOB
+    # evaluation follows every ingestion run, failed or not
+    sensors = {s.name: s for s in defs.sensors}
+    assert set(sensors) == {
+        "evaluate_after_ingestion_success",
+        "evaluate_after_ingestion_failure",
+    }
+    partitions = defs.resolve_job_def(EVALUATE_JOB).partitions_def
     assert isinstance(partitions, dg.DailyPartitionsDefinition)
     assert partitions.get_last_partition_key() == dt.datetime.now(dt.UTC).date().isoformat()
 
 
-def test_unconfigured_sources_are_left_out_of_the_daily_job(make_settings):
+def test_unconfigured_sources_are_left_out_of_ingestion(make_settings):
     settings = make_settings(catalog_dir="tests/scenarios/basic/catalog")
-    job = build_definitions(settings).resolve_job_def(DAILY_JOB)
-    selected = {k.to_user_string() for k in job.asset_layer.selected_asset_keys}
-    assert "raw_catalog/entities" in selected
-    assert "raw_custom_data/entity_values" not in selected
-    assert "published_warehouse" in selected
+    defs = build_definitions(settings)
+    ingest = {k.to_user_string() for k in defs.resolve_job_def(INGEST_JOB).asset_layer.selected_asset_keys}
+    assert "raw_catalog/entities" in ingest
+    assert "raw_custom_data/entity_values" not in ingest
+    evaluate = {k.to_user_string() for k in defs.resolve_job_def(EVALUATE_JOB).asset_layer.selected_asset_keys}
+    assert "published_warehouse" in evaluate and "marts/fct_rule_outcomes" in evaluate
+    assert not evaluate & ingest

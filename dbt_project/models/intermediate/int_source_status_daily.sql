@@ -22,6 +22,15 @@ snapshots as (
     select * from {{ ref('int_source_snapshots') }}
 ),
 
+failures as (
+    select
+        {{ readiness_source_of('source_name') }} as source_name,
+        snapshot_on,
+        failed_at,
+        message
+    from {{ ref('stg_meta__load_failures') }}
+),
+
 status as (
     select
         days.day as evaluated_on,
@@ -36,7 +45,37 @@ status as (
     group by days.day, sources.source_name, sources.freshness_days
 ),
 
-final as (
+-- The newest failed load of each source for each day, when no snapshot of that day loaded
+-- after it: said alongside staleness, so an `unknown` tells why the data is old.
+day_failures as (
+    select
+        failures.source_name,
+        failures.snapshot_on,
+        failures.message,
+        row_number() over (
+            partition by failures.source_name, failures.snapshot_on
+            order by failures.failed_at desc
+        ) as recency
+    from failures
+    left join snapshots
+        on snapshots.source_name = failures.source_name
+        and snapshots.snapshot_on = failures.snapshot_on
+        and snapshots.loaded_at > failures.failed_at
+    where snapshots.source_name is null
+),
+
+status_with_failures as (
+    select
+        status.*,
+        day_failures.message as failure_message
+    from status
+    left join day_failures
+        on day_failures.source_name = status.source_name
+        and day_failures.snapshot_on = status.evaluated_on
+        and day_failures.recency = 1
+),
+
+reasons as (
     select
         evaluated_on,
         source_name,
@@ -60,8 +99,22 @@ final as (
                 then 'source ' || source_name || ' last loaded '
                     || cast(last_snapshot_on as varchar) || ' (stale after '
                     || cast(freshness_days as varchar) || ' days)'
-        end as event_reason
-    from status
+        end as event_reason,
+        failure_message
+    from status_with_failures
+),
+
+final as (
+    select
+        evaluated_on,
+        source_name,
+        state_snapshot_on,
+        last_snapshot_on,
+        state_reason || coalesce('; its load of ' || cast(evaluated_on as varchar)
+            || ' failed: ' || failure_message, '') as state_reason,
+        event_reason || coalesce('; its load of ' || cast(evaluated_on as varchar)
+            || ' failed: ' || failure_message, '') as event_reason
+    from reasons
 )
 
 select * from final
