@@ -187,7 +187,7 @@ def test_a_failed_run_leaves_the_published_warehouse_untouched(scenario, tmp_pat
 
 
 def test_a_source_that_fails_to_load_makes_its_facts_unknown_and_says_why(scenario, tmp_path):
-    day = DAY + dt.timedelta(days=2)
+    day = DAY + dt.timedelta(days=5)
     settings = scenario.with_(custom_data_dir=tmp_path / "vanished", freshness_days=1)
     summary = run_days(settings, day, quiet=True)
     assert summary.success, summary.failures  # evaluated and published all the same
@@ -200,10 +200,8 @@ def test_a_source_that_fails_to_load_makes_its_facts_unknown_and_says_why(scenar
     )
     (outcome, reason), = reasons
     assert outcome == "unknown"
-    assert reason.startswith(
-        "incident_process_documented: source custom_data last loaded 2026-06-15 (stale after 1 days)"
-        "; its load of 2026-06-17 failed: custom data folder"
-    )
+    assert reason.startswith("incident_process_documented: source custom_data last loaded 2026-06-1")
+    assert "(stale after 1 days); its load of 2026-06-20 failed: custom data folder" in reason
     # the other sources are fresh: catalog facts still decide their rules
     assert fetch(
         scenario,
