@@ -9,7 +9,7 @@ anything and a failed load (nothing committed) never hides the previous one.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import dlt
@@ -28,18 +28,33 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def snapshot_resource(snapshot_on: dt.date, details: Callable[[], dict[str, Any]]) -> DltResource:
-    """The ``snapshots`` row of one load: which day it describes and what it read.
+Snapshots = Sequence[tuple[dt.date, Any]]  # (day, location: folder or base URL)
 
-    ``details`` is called when the load runs (after the data resources were read), so
-    building the source stays free of side effects.
+
+def snapshot_days(
+    snapshot_on: dt.date | None, location: Any, history: Sequence[tuple[dt.date, Any]]
+) -> list[tuple[dt.date, Any]]:
+    """The main snapshot (``snapshot_on``, default today UTC) then the history snapshots."""
+    day = snapshot_on or dt.datetime.now(dt.UTC).date()
+    return [(day, location), *((d, loc) for d, loc in history if d != day)]
+
+
+def snapshot_resource(
+    snapshots: Snapshots, details: Callable[[dt.date, Any], dict[str, Any]]
+) -> DltResource:
+    """The ``snapshots`` rows of one load: one per day it describes, with what was read.
+
+    ``details(day, location)`` is called when the load runs, so building the source stays
+    free of side effects.
     """
 
-    def row() -> Iterator[dict[str, Any]]:
-        yield {"snapshot_on": snapshot_on, "loaded_at": utc_now(), **details()}
+    def rows() -> Iterator[dict[str, Any]]:
+        loaded_at = utc_now()
+        for day, location in snapshots:
+            yield {"snapshot_on": day, "loaded_at": loaded_at, **details(day, location)}
 
     return dlt.resource(
-        row,
+        rows,
         name="snapshots",
         write_disposition="append",
         columns=hints({"snapshot_on": "date", "loaded_at": "timestamp"}),
@@ -48,18 +63,17 @@ def snapshot_resource(snapshot_on: dt.date, details: Callable[[], dict[str, Any]
 
 def snapshot_table(
     name: str,
-    rows: Callable[[], Iterable[dict[str, Any]]],
-    snapshot_on: dt.date,
+    snapshots: Snapshots,
+    rows: Callable[[dt.date, Any], Iterable[dict[str, Any]]],
     columns: Columns,
 ) -> DltResource:
-    """An append-only snapshot table: every row of ``rows()`` stamped with ``snapshot_on``.
-
-    ``rows`` is called lazily, when dlt extracts the resource.
-    """
+    """An append-only snapshot table: ``rows(day, location)`` for every snapshot, each row
+    stamped with its day. Called lazily, when dlt extracts the resource."""
 
     def stamped() -> Iterator[dict[str, Any]]:
-        for row in rows():
-            yield {"snapshot_on": snapshot_on, **row}
+        for day, location in snapshots:
+            for row in rows(day, location):
+                yield {"snapshot_on": day, **row}
 
     return dlt.resource(
         stamped,

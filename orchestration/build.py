@@ -8,10 +8,10 @@ from dagster_dlt import DagsterDltResource
 
 from orchestration.evaluation.assets import dbt_project, evaluation_assets
 from orchestration.evaluation.manifest import dbt_executable
-from orchestration.evaluation.sensors import evaluation_sensors
+from orchestration.evaluation.sensors import TRIGGER_TAG, evaluation_sensors
 from orchestration.ingestion.assets import source_assets
 from orchestration.ingestion.sources import SOURCES, configured_sources
-from orchestration.partitions import daily_partitions
+from orchestration.partitions import daily_partitions, window_tags
 from orchestration.progress import progress_logger
 from orchestration.resources import ReadinessResource
 from readiness.settings import Settings
@@ -22,7 +22,7 @@ EVALUATE_JOB = "evaluate"
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     partitions = daily_partitions(settings)
-    ingestion = {spec.name: source_assets(spec, settings, partitions) for spec in SOURCES}
+    ingestion = {spec.name: source_assets(spec, settings) for spec in SOURCES}
     evaluation = evaluation_assets(settings, partitions)
 
     # Ingestion loads the configured sources (one failing does not stop the others);
@@ -31,8 +31,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     ingest_job = dg.define_asset_job(
         INGEST_JOB,
         selection=dg.AssetSelection.assets(*configured),
-        partitions_def=partitions,
-        description="Load every configured source as the snapshot of the day.",
+        description="Load every configured source as the snapshot of the run's days.",
         executor_def=dg.in_process_executor,
     )
     evaluate_job = dg.define_asset_job(
@@ -42,9 +41,21 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         description="Evaluate the days with dbt (one invocation for a range), test, publish.",
         executor_def=dg.in_process_executor,
     )
-    daily_schedule = dg.build_schedule_from_partitioned_job(
-        ingest_job, hour_of_day=6, minute_of_hour=0, name="daily_at_0600_utc"
+
+    @dg.schedule(
+        name="daily_at_0600_utc",
+        cron_schedule="0 6 * * *",
+        execution_timezone="UTC",
+        job=ingest_job,
+        description="Every day at 06:00 UTC: load today's snapshot; evaluation follows.",
     )
+    def daily_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+        today = context.scheduled_execution_time.date()
+        return dg.RunRequest(
+            run_key=f"daily-{today.isoformat()}",
+            tags={**window_tags(today, today), TRIGGER_TAG: "schedule"},
+        )
+
     return dg.Definitions(
         assets=[*ingestion.values(), *evaluation],
         jobs=[ingest_job, evaluate_job],

@@ -233,19 +233,26 @@ def serve(home, port, host):
 @click.option("--services", default=150, show_default=True, help="Size of the simulated company.")
 @click.option("--seed", default=7, show_default=True, help="Seed of the simulated company.")
 @click.option(
+    "--days", default=90, show_default=True, help="Days of history to build (one backfill run)."
+)
+@click.option(
     "--no-serve", is_flag=True, help="Stop after the run instead of serving the dashboard."
 )
 @click.option("--port", default=8501, show_default=True, help="Port for the dashboard.")
-def demo(home, services, seed, no_serve, port):
+def demo(home, services, seed, days, no_serve, port):
     """Generate a simulated company, run everything on it, and serve the dashboard."""
     from orchestration.demo import run_demo
 
     settings = _settings(home)
     try:
-        summary, day = run_demo(settings, services=services, seed=seed, echo=click.echo)
+        result = run_demo(settings, services=services, seed=seed, days=days, echo=click.echo)
     except ReadinessError as exc:
         _fail(str(exc))
-    _echo_run_summary(settings, summary, day)
+    click.echo(
+        "requests to the simulated APIs: "
+        + ", ".join(f"{source} {count}" for source, count in sorted(result.requests.items()))
+    )
+    _echo_run_summary(settings, result.summary, result.day)
     if not no_serve:
         _serve(settings, port, "127.0.0.1")
 
@@ -254,12 +261,26 @@ def demo(home, services, seed, no_serve, port):
 @click.option("--services", default=150, show_default=True, help="Size of the simulated company.")
 @click.option("--seed", default=7, show_default=True, help="Seed of the simulated company.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="The simulated company's today [default: today, UTC].")
-@click.option("--port", "ports", multiple=True, metavar="SOURCE=PORT",
-              help="Fixed port for a source, e.g. --port github=9001 (default: free ports).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Also write the company's catalog, custom data and coverage files here.")
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="The simulated company's today [default: today, UTC].",
+)
+@click.option(
+    "--port",
+    "ports",
+    multiple=True,
+    metavar="SOURCE=PORT",
+    help="Fixed port for a source, e.g. --port github=9001 (default: free ports).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write the company's catalog, custom data and coverage files here.",
+)
 def simulator(services, seed, host, today, ports, out_dir):
     """Serve a simulated company's GitHub, Okta, PagerDuty, Datadog and Prometheus APIs."""
     from simulator.serve import serve_forever
@@ -271,8 +292,12 @@ def simulator(services, seed, host, today, ports, out_dir):
             _fail(f"--port {item!r}: write SOURCE=PORT, e.g. github=9001")
         fixed[source] = int(port)
     serve_forever(
-        seed=seed, services=services, host=host, today=today.date() if today else None,
-        ports=fixed or None, out_dir=out_dir,
+        seed=seed,
+        services=services,
+        host=host,
+        today=today.date() if today else None,
+        ports=fixed or None,
+        out_dir=out_dir,
     )
 
 

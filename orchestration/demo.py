@@ -1,19 +1,72 @@
-"""`readiness demo`: a simulated company, run end to end.
+"""`readiness demo`: a simulated company, loaded over real HTTP and evaluated end to end.
 
-The simulator generates a deterministic company (same seed and size, same company) and
-writes its Backstage catalog and custom data into ``<home>/demo/``; the demo then runs
-the daily job on them exactly as `readiness run` would on real files.
+The simulator generates a deterministic company (same seed and size, same company),
+writes its Backstage catalog and custom data into ``<home>/demo/`` (one folder per day of
+history), and serves its GitHub, Okta, PagerDuty, Datadog, Prometheus and coverage APIs
+on 127.0.0.1. The sources are pointed at those servers exactly as they would be at the
+real services (``SOURCES__<NAME>__...`` configuration), with ``/_as_of/{date}`` base URLs
+so that one backfill run loads every day's state. Then one run ingests and evaluates the
+whole history.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from orchestration.runner import RunSummary, run_days
 from readiness.settings import Settings
+
+
+@dataclass
+class DemoResult:
+    summary: RunSummary
+    day: dt.date
+    requests: dict[str, int]  # per simulated API, for the whole run
+
+
+def simulator_config(servers, org: str) -> dict[str, str]:
+    """dlt configuration (as environment variables) pointing every source at the simulator."""
+    urls = {name: f"{url}/_as_of/{{date}}" for name, url in servers.base_urls.items()}
+    creds = servers.credentials
+    return {
+        "SOURCES__GITHUB__BASE_URL": urls["github"],
+        "SOURCES__GITHUB__ORG": org,
+        "SOURCES__GITHUB__TOKEN": creds["github"]["token"],
+        "SOURCES__GITHUB_TEAMS__BASE_URL": urls["github"],
+        "SOURCES__GITHUB_TEAMS__ORG": org,
+        "SOURCES__GITHUB_TEAMS__TOKEN": creds["github"]["token"],
+        "SOURCES__OKTA__BASE_URL": urls["okta"],
+        "SOURCES__OKTA__API_TOKEN": creds["okta"]["token"],
+        "SOURCES__PAGERDUTY__BASE_URL": urls["pagerduty"],
+        "SOURCES__PAGERDUTY__API_KEY": creds["pagerduty"]["api_key"],
+        "SOURCES__DATADOG__BASE_URL": urls["datadog"],
+        "SOURCES__DATADOG__API_KEY": creds["datadog"]["api_key"],
+        "SOURCES__DATADOG__APP_KEY": creds["datadog"]["application_key"],
+        "SOURCES__PROMETHEUS__BASE_URL": urls["prometheus"],
+        "SOURCES__COVERAGE__BASE_URL": urls["artifacts"],
+        "SOURCES__COVERAGE__TOKEN": creds["artifacts"]["bearer_token"],
+    }
+
+
+@contextlib.contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the duration of the block, then restore them."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def run_demo(
@@ -21,25 +74,40 @@ def run_demo(
     *,
     services: int = 150,
     seed: int = 7,
+    days: int = 90,
     echo: Callable[[str], None] = print,
-) -> tuple[RunSummary, dt.date]:
-    from simulator.catalog import write_catalog, write_custom_data
-    from simulator.company import generate_company
+    quiet: bool = False,
+) -> DemoResult:
+    from simulator import SimulatorServers, generate_company, write_catalog, write_custom_data
 
     today = dt.datetime.now(dt.UTC).date()
+    first = today - dt.timedelta(days=days - 1)
     began = time.monotonic()
     company = generate_company(seed=seed, services=services, today=today)
     demo_dir = settings.home / "demo"
     catalog_dir, custom_data_dir = demo_dir / "catalog", demo_dir / "custom_data"
     for folder in (catalog_dir, custom_data_dir):
         shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
-    catalog_files = write_catalog(company, catalog_dir, as_of=today)
-    write_custom_data(company, custom_data_dir, as_of=today)
+    for offset in range(days):
+        day = first + dt.timedelta(days=offset)
+        write_catalog(company, catalog_dir / day.isoformat(), as_of=day)
+        write_custom_data(company, custom_data_dir / day.isoformat(), as_of=day)
     echo(
-        f"simulated company (seed {seed}): {len(company.services)} services, "
-        f"{len(company.teams)} teams, {len(company.domains)} domains; "
-        f"{len(catalog_files)} catalog files in {catalog_dir} ({time.monotonic() - began:.1f}s)"
+        f"simulated company {company.org!r} (seed {seed}): {len(company.services)} services, "
+        f"{len(company.teams)} teams, {len(company.domains)} domains; catalog and custom data "
+        f"for {days} days in {demo_dir} ({time.monotonic() - began:.1f}s)"
     )
-    demo_settings = settings.with_(catalog_dir=catalog_dir, custom_data_dir=custom_data_dir)
-    return run_days(demo_settings, today, trigger="demo"), today
+    demo_settings = settings.with_(
+        catalog_dir=catalog_dir / "{date}", custom_data_dir=custom_data_dir / "{date}"
+    )
+    with SimulatorServers(company) as servers:
+        echo(
+            "simulator serving "
+            + ", ".join(f"{name} {url}" for name, url in sorted(servers.base_urls.items()))
+        )
+        with environment(simulator_config(servers, company.org)):
+            summary = run_days(demo_settings, first, today, trigger="demo", quiet=quiet)
+        requests: dict[str, int] = {}
+        for (source, _endpoint), count in servers.stats().items():
+            requests[source] = requests.get(source, 0) + count
+    return DemoResult(summary, today, requests)

@@ -22,6 +22,7 @@ class _ProgressHandler(logging.Handler):
         super().__init__()
         self.stream = stream
         self.started: dict[str, float] = {}
+        self.reported: set[str] = set()  # a partitioned asset reports once, not per day
 
     def emit(self, record: logging.LogRecord) -> None:
         meta = getattr(record, LOG_RECORD_METADATA_ATTR, None) or {}
@@ -46,7 +47,8 @@ class _ProgressHandler(logging.Handler):
             self.stream.write(f"  - {step} skipped (an upstream step failed)\n")
         elif kind == "ASSET_MATERIALIZATION":
             key = event.asset_key.to_user_string() if event.asset_key else "?"
-            if key.startswith(("marts/", "published_warehouse")):
+            if key.startswith(("marts/", "published_warehouse")) and key not in self.reported:
+                self.reported.add(key)
                 self.stream.write(f"      materialized {key}\n")
         self.stream.flush()
 

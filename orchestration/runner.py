@@ -11,13 +11,10 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-from dagster._core.storage.tags import (
-    ASSET_PARTITION_RANGE_END_TAG,
-    ASSET_PARTITION_RANGE_START_TAG,
-)
 
 from orchestration.build import EVALUATE_JOB, INGEST_JOB, build_definitions
 from orchestration.evaluation.sensors import REEVALUATE_TAG, TRIGGER_TAG, evaluation_run_config
+from orchestration.partitions import window_tags
 from readiness.errors import ReadinessError
 from readiness.settings import Settings
 from readiness.standards import load_standards
@@ -89,26 +86,18 @@ def run_days(
     if end < start:
         raise ReadinessError(f"the range ends ({end}) before it starts ({start})")
     if start < settings.history_start:
-        raise ReadinessError(
-            f"{start} is before the first evaluable day {settings.history_start}"
-        )
+        raise ReadinessError(f"{start} is before the first evaluable day {settings.history_start}")
     # Standards are validated before anything runs: a typo in a rule fails here, with
     # file, line and rule, before any source is loaded.
     load_standards(settings.scorecards_dir)
     settings.ensure_home()
     defs = build_definitions(settings)
     instance = dagster_instance(settings)
-    if start == end:
-        partition_args: dict = {"partition_key": start.isoformat()}
-        tags: dict[str, str] = {}
-    else:
-        partition_args = {}
-        tags = {
-            ASSET_PARTITION_RANGE_START_TAG: start.isoformat(),
-            ASSET_PARTITION_RANGE_END_TAG: end.isoformat(),
-        }
-    tags[TRIGGER_TAG] = trigger
-    tags[REEVALUATE_TAG] = "true" if reevaluate else "false"
+    tags = {
+        **window_tags(start, end),
+        TRIGGER_TAG: trigger,
+        REEVALUATE_TAG: "true" if reevaluate else "false",
+    }
     loggers = {"loggers": {"progress": {"config": {"quiet": quiet}}}}
     began = time.monotonic()
     summary = RunSummary(start=start, end=end, success=False, seconds=0.0)
@@ -118,8 +107,7 @@ def run_days(
         ingest = defs.resolve_job_def(INGEST_JOB)
         if ingest.asset_layer.selected_asset_keys:
             result = ingest.execute_in_process(
-                run_config=loggers, instance=instance, tags=tags, raise_on_error=False,
-                **partition_args,
+                run_config=loggers, instance=instance, tags=tags, raise_on_error=False
             )
             summary.run_ids.append(result.run_id)
             summary.source_failures = _failures(result)
@@ -128,7 +116,6 @@ def run_days(
             instance=instance,
             tags=tags,
             raise_on_error=False,
-            **partition_args,
         )
     summary.run_ids.append(result.run_id)
     summary.failures = _failures(result)

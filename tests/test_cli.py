@@ -83,9 +83,12 @@ def test_run_refuses_a_date_and_a_range_together(tmp_path):
 
 @pytest.mark.slow
 def test_demo_without_serving_exits_zero_with_a_summary(tmp_path):
-    result = readiness("demo", "--home", str(tmp_path / "home"), "--services", "30", "--no-serve")
+    result = readiness(
+        "demo", "--home", str(tmp_path / "home"), "--services", "30", "--days", "2", "--no-serve"
+    )
     assert result.returncode == 0, result.stderr
-    assert "simulated company (seed 7): 30 services" in result.stdout
+    assert "simulated company 'acme' (seed 7): 30 services" in result.stdout
+    assert "requests to the simulated APIs: artifacts" in result.stdout
     assert "production-readiness: 30 entities, average score" in result.stdout
     assert (tmp_path / "home" / "published.duckdb").exists()
     assert "dbt_build done" in result.stderr  # progress lines

@@ -172,7 +172,9 @@ def test_a_failed_run_leaves_the_published_warehouse_untouched(scenario, tmp_pat
     broken = tmp_path / "scorecards"
     shutil.copytree(BASIC / "scorecards", broken)
     card = broken / "scenario.yml"
-    card.write_text(card.read_text().replace("condition: owner_resolved", "condition: owner_resolvd"))
+    card.write_text(
+        card.read_text().replace("condition: owner_resolved", "condition: owner_resolvd")
+    )
     # Invalid standards are refused before anything runs, naming file, rule and fact.
     with pytest.raises(SpecError) as error:
         run_days(scenario.with_(scorecards_dir=broken), DAY + dt.timedelta(days=1), quiet=True)
@@ -198,9 +200,11 @@ def test_a_source_that_fails_to_load_makes_its_facts_unknown_and_says_why(scenar
         "where evaluated_on = ? and rule_id = 'playbook'",
         day,
     )
-    (outcome, reason), = reasons
+    ((outcome, reason),) = reasons
     assert outcome == "unknown"
-    assert reason.startswith("incident_process_documented: source custom_data last loaded 2026-06-1")
+    assert reason.startswith(
+        "incident_process_documented: source custom_data last loaded 2026-06-1"
+    )
     assert "(stale after 1 days); its load of 2026-06-20 failed: custom data folder" in reason
     # the other sources are fresh: catalog facts still decide their rules
     assert fetch(

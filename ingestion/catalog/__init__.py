@@ -7,89 +7,77 @@ Tables (dataset ``raw_catalog``): ``snapshots``, ``entities``, ``relations``, ``
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
 import dlt
 
-from ingestion.catalog.parse import read_catalog
-from ingestion.snapshots import snapshot_resource, snapshot_table
+from ingestion.catalog.parse import CatalogRows, read_catalog
+from ingestion.snapshots import snapshot_days, snapshot_resource, snapshot_table
+
+_COLUMNS = {
+    "entities": {
+        "entity_ref": "text",
+        "kind": "text",
+        "namespace": "text",
+        "name": "text",
+        "title": "text",
+        "description": "text",
+        "spec_type": "text",
+        "lifecycle": "text",
+        "owner_ref": "text",
+        "system_ref": "text",
+        "domain_ref": "text",
+        "parent_ref": "text",
+        "tier": "text",
+        "tier_number": "bigint",
+        "email": "text",
+        "file": "text",
+        "document_index": "bigint",
+    },
+    "relations": {"source_ref": "text", "relation": "text", "target_ref": "text"},
+    "links": {"entity_ref": "text", "link_type": "text", "url": "text", "title": "text"},
+    "annotations": {"entity_ref": "text", "key": "text", "value": "text"},
+    "errors": {"file": "text", "document_index": "bigint", "line": "bigint", "message": "text"},
+}
 
 
 @dlt.source(name="catalog", max_table_nesting=0)
-def catalog_source(path: str = dlt.config.value, snapshot_on: dt.date | None = None):
-    """Read the catalog folder once and yield its tables as one snapshot.
+def catalog_source(
+    path: str = dlt.config.value,
+    snapshot_on: dt.date | None = None,
+    history: Sequence[tuple[dt.date, str]] = (),
+):
+    """Read the catalog folder as the snapshot of ``snapshot_on`` (default: today, UTC).
 
-    ``path`` comes from config ``sources.catalog.path`` (or env ``SOURCES__CATALOG__PATH``);
-    ``snapshot_on`` is the day the snapshot describes (default: today, UTC).
+    ``path`` comes from config ``sources.catalog.path`` (or env ``SOURCES__CATALOG__PATH``).
+    ``history`` adds (day, folder) snapshots of past days, read in the same load.
     """
-    folder = Path(path)
-    day = snapshot_on or dt.datetime.now(dt.UTC).date()
+    snapshots = snapshot_days(snapshot_on, path, history)
 
     @cache
-    def rows():
-        if not folder.is_dir():
+    def rows(folder: str) -> CatalogRows:
+        if not Path(folder).is_dir():
             raise FileNotFoundError(
                 f"catalog folder {folder} not found "
                 "(set sources.catalog.path, or pass --catalog DIR)"
             )
-        return read_catalog(folder)
+        return read_catalog(Path(folder))
+
+    def table(name: str):
+        return snapshot_table(
+            name, snapshots, lambda day, folder: getattr(rows(folder), name), _COLUMNS[name]
+        )
 
     return (
         snapshot_resource(
-            day,
-            lambda: {
+            snapshots,
+            lambda day, folder: {
                 "location": str(folder),
-                "entity_count": len(rows().entities),
-                "error_count": len(rows().errors),
+                "entity_count": len(rows(folder).entities),
+                "error_count": len(rows(folder).errors),
             },
         ),
-        snapshot_table(
-            "entities",
-            lambda: rows().entities,
-            day,
-            {
-                "entity_ref": "text",
-                "kind": "text",
-                "namespace": "text",
-                "name": "text",
-                "title": "text",
-                "description": "text",
-                "spec_type": "text",
-                "lifecycle": "text",
-                "owner_ref": "text",
-                "system_ref": "text",
-                "domain_ref": "text",
-                "parent_ref": "text",
-                "tier": "text",
-                "tier_number": "bigint",
-                "email": "text",
-                "file": "text",
-                "document_index": "bigint",
-            },
-        ),
-        snapshot_table(
-            "relations",
-            lambda: rows().relations,
-            day,
-            {"source_ref": "text", "relation": "text", "target_ref": "text"},
-        ),
-        snapshot_table(
-            "links",
-            lambda: rows().links,
-            day,
-            {"entity_ref": "text", "link_type": "text", "url": "text", "title": "text"},
-        ),
-        snapshot_table(
-            "annotations",
-            lambda: rows().annotations,
-            day,
-            {"entity_ref": "text", "key": "text", "value": "text"},
-        ),
-        snapshot_table(
-            "errors",
-            lambda: rows().errors,
-            day,
-            {"file": "text", "document_index": "bigint", "line": "bigint", "message": "text"},
-        ),
+        *(table(name) for name in _COLUMNS),
     )

@@ -7,43 +7,48 @@ Which keys are facts is declared in dbt (var ``custom_data_facts``); every key i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
 import dlt
 
-from ingestion.custom_data.parse import read_custom_data
-from ingestion.snapshots import snapshot_resource, snapshot_table
+from ingestion.custom_data.parse import CustomDataRows, read_custom_data
+from ingestion.snapshots import snapshot_days, snapshot_resource, snapshot_table
 
 
 @dlt.source(name="custom_data", max_table_nesting=0)
-def custom_data_source(path: str = dlt.config.value, snapshot_on: dt.date | None = None):
-    """Read the custom data folder (config ``sources.custom_data.path``) as one snapshot."""
-    folder = Path(path)
-    day = snapshot_on or dt.datetime.now(dt.UTC).date()
+def custom_data_source(
+    path: str = dlt.config.value,
+    snapshot_on: dt.date | None = None,
+    history: Sequence[tuple[dt.date, str]] = (),
+):
+    """Read the custom data folder (config ``sources.custom_data.path``) as one snapshot;
+    ``history`` adds (day, folder) snapshots of past days."""
+    snapshots = snapshot_days(snapshot_on, path, history)
 
     @cache
-    def rows():
-        if not folder.is_dir():
+    def rows(folder: str) -> CustomDataRows:
+        if not Path(folder).is_dir():
             raise FileNotFoundError(
                 f"custom data folder {folder} not found "
                 "(set sources.custom_data.path, or pass --custom-data DIR)"
             )
-        return read_custom_data(folder)
+        return read_custom_data(Path(folder))
 
     return (
         snapshot_resource(
-            day,
-            lambda: {
+            snapshots,
+            lambda day, folder: {
                 "location": str(folder),
-                "value_count": len(rows().values),
-                "error_count": len(rows().errors),
+                "value_count": len(rows(folder).values),
+                "error_count": len(rows(folder).errors),
             },
         ),
         snapshot_table(
             "entity_values",
-            lambda: rows().values,
-            day,
+            snapshots,
+            lambda day, folder: rows(folder).values,
             {
                 "entity_ref": "text",
                 "key": "text",
@@ -54,8 +59,8 @@ def custom_data_source(path: str = dlt.config.value, snapshot_on: dt.date | None
         ),
         snapshot_table(
             "errors",
-            lambda: rows().errors,
-            day,
+            snapshots,
+            lambda day, folder: rows(folder).errors,
             {"file": "text", "item": "bigint", "line": "bigint", "message": "text"},
         ),
     )

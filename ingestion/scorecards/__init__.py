@@ -196,8 +196,8 @@ def scorecards_source(path: str = dlt.config.value, snapshot_on: dt.date | None 
         table("rules"),
         snapshot_table(
             "exemptions",
-            exemptions,
-            day,
+            [(day, folder)],
+            lambda _day, _folder: exemptions(),
             {
                 "entity_ref": "text",
                 "scorecard_id": "text",

@@ -10,7 +10,7 @@ from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.evaluation.manifest import ensure_manifest
-from orchestration.partitions import evaluation_window
+from orchestration.partitions import run_window
 from orchestration.resources import ReadinessResource
 from readiness.settings import Settings
 from readiness.warehouse import publish
@@ -54,21 +54,17 @@ def dbt_vars(start: str, end: str, config: EvaluationConfig, settings: Settings)
     )
 
 
+# The per-day marts: partitioned by day in Dagster, incremental by day in dbt.
+DAILY_MODELS = "fct_entity_facts fct_rule_outcomes fct_entity_scores fct_team_scores_daily"
+
+
 def evaluation_assets(
     settings: Settings, partitions: dg.PartitionsDefinition
 ) -> list[dg.AssetsDefinition]:
     project = dbt_project(settings)
     manifest = ensure_manifest(settings)
 
-    @dbt_assets(
-        manifest=manifest,
-        project=project,
-        name="dbt_build",
-        partitions_def=partitions,
-        backfill_policy=dg.BackfillPolicy.single_run(),
-        dagster_dbt_translator=ReadinessDbtTranslator(),
-    )
-    def dbt_models(
+    def build(
         context: AssetExecutionContext,
         dbt: DbtCliResource,
         readiness: ReadinessResource,
@@ -78,23 +74,55 @@ def evaluation_assets(
         # dbt runs as a subprocess: profiles.yml reads the warehouse path from the
         # environment this process hands down.
         os.environ.update(run_settings.dbt_env())
-        start, end = evaluation_window(context)
+        start, end = run_window(context)
         context.log.info(f"evaluating {start} to {end} (reevaluate={config.reevaluate})")
-        # One dbt invocation for the whole range: a 90-day backfill is one build.
         yield from dbt.cli(
             ["build", "--vars", dbt_vars(str(start), str(end), config, run_settings)],
             context=context,
         ).stream()
 
+    # Staging, the window's working tables and the dimensions: one invocation, not
+    # partitioned (they describe the latest state, or the run's window).
+    @dbt_assets(
+        manifest=manifest,
+        project=project,
+        name="dbt_build",
+        exclude=DAILY_MODELS,
+        dagster_dbt_translator=ReadinessDbtTranslator(),
+    )
+    def dbt_models(
+        context: AssetExecutionContext,
+        dbt: DbtCliResource,
+        readiness: ReadinessResource,
+        config: EvaluationConfig,
+    ):
+        yield from build(context, dbt, readiness, config)
+
+    # The daily marts: a range of days is one invocation (a 90-day backfill is one build).
+    @dbt_assets(
+        manifest=manifest,
+        project=project,
+        name="dbt_build_daily",
+        select=DAILY_MODELS,
+        partitions_def=partitions,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        dagster_dbt_translator=ReadinessDbtTranslator(),
+    )
+    def dbt_daily_models(
+        context: AssetExecutionContext,
+        dbt: DbtCliResource,
+        readiness: ReadinessResource,
+        config: EvaluationConfig,
+    ):
+        yield from build(context, dbt, readiness, config)
+
     @dg.asset(
         name="published_warehouse",
         group_name="publish",
-        deps=list(dbt_models.keys),
-        partitions_def=partitions,
-        backfill_policy=dg.BackfillPolicy.single_run(),
+        deps=[*dbt_models.keys, *dbt_daily_models.keys],
         description=(
             "The read-only copy of the warehouse that dashboards, reports and SQL users open. "
-            "Replaced atomically, only after a build whose tests pass."
+            "Replaced atomically, only after builds whose tests pass."
         ),
         kinds={"duckdb"},
     )
@@ -106,4 +134,4 @@ def evaluation_assets(
             metadata={"path": dg.MetadataValue.path(str(path)), "bytes": path.stat().st_size}
         )
 
-    return [dbt_models, published_warehouse]
+    return [dbt_models, dbt_daily_models, published_warehouse]

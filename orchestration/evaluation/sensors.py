@@ -9,36 +9,36 @@ ends, successfully or not.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import dagster as dg
-from dagster._core.storage.tags import (
-    ASSET_PARTITION_RANGE_END_TAG,
-    ASSET_PARTITION_RANGE_START_TAG,
-    PARTITION_NAME_TAG,
-)
+
+from orchestration.partitions import FIRST_DAY_TAG, LAST_DAY_TAG, window_tags
 
 REEVALUATE_TAG = "readiness/reevaluate"
 TRIGGER_TAG = "readiness/trigger"
-_CARRIED_TAGS = (
-    PARTITION_NAME_TAG,
-    ASSET_PARTITION_RANGE_START_TAG,
-    ASSET_PARTITION_RANGE_END_TAG,
-    REEVALUATE_TAG,
-    TRIGGER_TAG,
-)
 
 
 def evaluation_run_config(reevaluate: bool, trigger: str) -> dict:
-    return {"ops": {"dbt_build": {"config": {"reevaluate": reevaluate, "trigger": trigger}}}}
+    config = {"config": {"reevaluate": reevaluate, "trigger": trigger}}
+    return {"ops": {"dbt_build": config, "dbt_build_daily": config}}
 
 
 def evaluation_request(run: dg.DagsterRun) -> dg.RunRequest:
-    tags = {key: run.tags[key] for key in _CARRIED_TAGS if key in run.tags}
-    reevaluate = tags.get(REEVALUATE_TAG) == "true"
+    """Evaluate the days the ingestion run loaded, as it was asked to (tags)."""
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    first = dt.date.fromisoformat(run.tags.get(FIRST_DAY_TAG, today))
+    last = dt.date.fromisoformat(run.tags.get(LAST_DAY_TAG, first.isoformat()))
+    reevaluate = run.tags.get(REEVALUATE_TAG) == "true"
+    trigger = run.tags.get(TRIGGER_TAG, "schedule")
     return dg.RunRequest(
         run_key=f"evaluate-after-{run.run_id}",
-        partition_key=tags.get(PARTITION_NAME_TAG),
-        tags=tags,
-        run_config=evaluation_run_config(reevaluate, tags.get(TRIGGER_TAG, "schedule")),
+        tags={
+            **window_tags(first, last),
+            REEVALUATE_TAG: "true" if reevaluate else "false",
+            TRIGGER_TAG: trigger,
+        },
+        run_config=evaluation_run_config(reevaluate, trigger),
     )
 
 

@@ -4,6 +4,8 @@ Asset keys are ``raw_<source>/<table>``, the same keys dagster-dbt gives the dbt
 sources of those tables, so ingestion and models form one lineage graph.
 """
 
+import datetime as dt
+
 import dagster as dg
 import dlt
 from dagster import AssetExecutionContext
@@ -11,10 +13,13 @@ from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
 
 from orchestration.ingestion.failures import failure_message, record_load_failure
-from orchestration.ingestion.sources import SourceSpec
-from orchestration.partitions import evaluation_window
+from orchestration.ingestion.sources import SourceSpec, source_spec
+from orchestration.partitions import days_of, run_window
 from orchestration.resources import ReadinessResource
 from readiness.settings import Settings
+
+# Sources that read what another source loaded: coverage reads the catalog's repositories.
+UPSTREAM = {"coverage": [dg.AssetKey(["raw_catalog", "annotations"])]}
 
 
 class RawTableTranslator(DagsterDltTranslator):
@@ -26,7 +31,7 @@ class RawTableTranslator(DagsterDltTranslator):
         return spec.replace_attributes(
             key=dg.AssetKey([dataset, data.resource.table_name]),
             group_name="ingestion",
-            deps=[],
+            deps=UPSTREAM.get(dataset.removeprefix("raw_"), []),
         )
 
 
@@ -39,23 +44,20 @@ def pipeline(settings: Settings, spec: SourceSpec) -> dlt.Pipeline:
     )
 
 
-def source_assets(
-    spec: SourceSpec, settings: Settings, partitions: dg.PartitionsDefinition
-) -> dg.AssetsDefinition:
+def source_assets(spec: SourceSpec, settings: Settings) -> dg.AssetsDefinition:
     @dlt_assets(
         dlt_source=spec.placeholder(),
         dlt_pipeline=pipeline(settings, spec),
         name=f"load_{spec.name}",
         dagster_dlt_translator=RawTableTranslator(),
-        partitions_def=partitions,
-        backfill_policy=dg.BackfillPolicy.single_run(),
         op_tags={"readiness/source": spec.name},
     )
     def _load(
         context: AssetExecutionContext, dlt: DagsterDltResource, readiness: ReadinessResource
     ):
         run_settings = readiness.settings()
-        _, last_day = evaluation_window(context)
+        first_day, last_day = run_window(context)
+        days = days_of(first_day, last_day)
         if not spec.configured(run_settings):
             raise dg.Failure(
                 f"source {spec.name} is not configured "
@@ -67,10 +69,17 @@ def source_assets(
             )
         context.log.info(f"loading {spec.name} as the snapshot of {last_day}")
         try:
+            extra = (
+                {"repositories": catalog_repositories(run_settings, last_day)}
+                if spec.name == "coverage"
+                else {}
+            )
             yield from dlt.run(
                 context=context,
-                dlt_source=spec.build(run_settings, last_day),
+                dlt_source=spec.build(run_settings, days, **extra),
                 dlt_pipeline=pipeline(run_settings, spec),
+                # Parquet loads into DuckDB many times faster than insert statements.
+                loader_file_format="parquet",
             )
         except Exception as error:
             message = failure_message(error)
@@ -78,3 +87,35 @@ def source_assets(
             raise dg.Failure(f"source {spec.name} failed to load: {message}") from error
 
     return _load
+
+
+def catalog_repositories(settings: Settings, day: dt.date) -> list[str]:
+    """The ``github.com/project-slug`` values of the newest catalog snapshot on or before
+    ``day``, read through dlt's client for the catalog dataset (any destination)."""
+    catalog = pipeline(settings, source_spec("catalog"))
+    try:
+        with catalog.sql_client() as client:
+            rows = client.execute_sql(
+                f"""
+                select distinct lower(annotations.value)
+                from {client.make_qualified_table_name("annotations")} as annotations
+                inner join (
+                    select snapshot_on, max(_dlt_load_id) as load_id
+                    from {client.make_qualified_table_name("snapshots")}
+                    where snapshot_on <= %s
+                    group by snapshot_on
+                    order by snapshot_on desc
+                    limit 1
+                ) as latest
+                    on latest.snapshot_on = annotations.snapshot_on
+                    and latest.load_id = annotations._dlt_load_id
+                where annotations.key = 'github.com/project-slug'
+                order by 1
+                """,
+                day,
+            )
+    except Exception as error:  # the catalog was never loaded: nothing to read yet
+        raise dg.Failure(
+            f"source coverage needs the catalog's repositories, which are not loaded: {error}"
+        ) from error
+    return [row[0] for row in rows]

@@ -4,6 +4,12 @@ File sources (catalog, custom data, standards) read folders named in the setting
 sources read their base URL and credentials from dlt config/secrets (``.dlt/config.toml``,
 ``.dlt/secrets.toml`` or ``SOURCES__<NAME>__<KEY>`` environment variables), so the same
 code reads api.github.com or the local simulator.
+
+History: a location (folder or base URL) containing ``{date}`` names the state as of any
+day (e.g. the simulator's ``http://127.0.0.1:PORT/_as_of/{date}``, or one catalog folder
+per day). Loading a range of days then takes one snapshot per day, in one dlt run; a
+location without ``{date}`` only knows the present, so a range loads one snapshot, of its
+last day, and earlier days' state facts stay unknown, as they truly are.
 """
 
 from __future__ import annotations
@@ -51,15 +57,27 @@ class SourceSpec:
         """A source that only describes the tables (Dagster builds specs from it)."""
         return self.factory(**self.placeholders)
 
-    def build(
-        self, settings: Settings, snapshot_on: dt.date, history: History = (), **extra
-    ) -> DltSource:
-        """The source for a run: folder from the settings, or config from dlt."""
-        kwargs: dict[str, object] = {"snapshot_on": snapshot_on, **extra}
+    def location(self, settings: Settings) -> str | None:
+        """The folder or base URL the source reads (may contain ``{date}``)."""
         if self.folder_setting is not None:
-            kwargs["path"] = str(getattr(settings, self.folder_setting))
-        if self.takes_history and history:
-            kwargs["history"] = list(history)
+            folder = getattr(settings, self.folder_setting)
+            return str(folder) if folder is not None else None
+        value = _config_value(f"sources.{self.name}.base_url")
+        return str(value) if value else None
+
+    def build(self, settings: Settings, days: Sequence[dt.date], **extra) -> DltSource:
+        """The source for a run over ``days`` (the last one is the main snapshot)."""
+        last = days[-1]
+        kwargs: dict[str, object] = {"snapshot_on": last, **extra}
+        location = self.location(settings)
+        if location is not None:
+            dated = "{date}" in location
+            main = location.replace("{date}", last.isoformat())
+            kwargs["path" if self.folder_setting else "base_url"] = main
+            if dated and self.takes_history and len(days) > 1:
+                kwargs["history"] = [
+                    (day, location.replace("{date}", day.isoformat())) for day in days[:-1]
+                ]
         return self.factory(**kwargs)
 
 
@@ -76,19 +94,89 @@ def _config_value(key: str) -> object | None:
 
 
 _UNSET = "unset"
+_HTTP_PLACEHOLDERS = {"base_url": "http://unset"}
 
 SOURCES: tuple[SourceSpec, ...] = (
     SourceSpec(
-        "scorecards", "ingestion.scorecards", "scorecards_source", "Standards as code",
-        folder_setting="scorecards_dir", placeholders={"path": ""}, takes_history=False,
+        "scorecards",
+        "ingestion.scorecards",
+        "scorecards_source",
+        "Standards as code",
+        folder_setting="scorecards_dir",
+        placeholders={"path": ""},
+        takes_history=False,
     ),
     SourceSpec(
-        "catalog", "ingestion.catalog", "catalog_source", "Backstage catalog descriptors",
-        folder_setting="catalog_dir", placeholders={"path": ""}, takes_history=False,
+        "catalog",
+        "ingestion.catalog",
+        "catalog_source",
+        "Backstage catalog descriptors",
+        folder_setting="catalog_dir",
+        placeholders={"path": ""},
     ),
     SourceSpec(
-        "custom_data", "ingestion.custom_data", "custom_data_source", "Custom data by entity",
-        folder_setting="custom_data_dir", placeholders={"path": ""}, takes_history=False,
+        "custom_data",
+        "ingestion.custom_data",
+        "custom_data_source",
+        "Custom data by entity",
+        folder_setting="custom_data_dir",
+        placeholders={"path": ""},
+    ),
+    SourceSpec(
+        "github",
+        "ingestion.github",
+        "github_source",
+        "GitHub repositories: protection, reviews, CI, commits, Dependabot alerts",
+        required_config=("org", "token"),
+        placeholders={**_HTTP_PLACEHOLDERS, "org": _UNSET, "token": _UNSET},
+    ),
+    SourceSpec(
+        "github_teams",
+        "ingestion.github_teams",
+        "github_teams_source",
+        "GitHub teams and their members",
+        required_config=("org", "token"),
+        placeholders={**_HTTP_PLACEHOLDERS, "org": _UNSET, "token": _UNSET},
+    ),
+    SourceSpec(
+        "okta",
+        "ingestion.okta",
+        "okta_source",
+        "Okta users, groups and memberships",
+        required_config=("base_url", "api_token"),
+        placeholders={**_HTTP_PLACEHOLDERS, "api_token": _UNSET},
+    ),
+    SourceSpec(
+        "pagerduty",
+        "ingestion.pagerduty",
+        "pagerduty_source",
+        "PagerDuty services, escalation policies, schedules, on-calls, incidents",
+        required_config=("base_url", "api_key"),
+        placeholders={**_HTTP_PLACEHOLDERS, "api_key": _UNSET},
+    ),
+    SourceSpec(
+        "datadog",
+        "ingestion.datadog",
+        "datadog_source",
+        "Datadog monitors, SLOs, SLO history",
+        required_config=("api_key", "app_key"),
+        placeholders={**_HTTP_PLACEHOLDERS, "api_key": _UNSET, "app_key": _UNSET},
+    ),
+    SourceSpec(
+        "prometheus",
+        "ingestion.prometheus",
+        "prometheus_source",
+        "Prometheus SLI series",
+        required_config=("base_url",),
+        placeholders={**_HTTP_PLACEHOLDERS, "bearer_token": None},
+    ),
+    SourceSpec(
+        "coverage",
+        "ingestion.coverage",
+        "coverage_source",
+        "Cobertura coverage reports of the catalog's repositories",
+        required_config=("base_url",),
+        placeholders={**_HTTP_PLACEHOLDERS, "token": None, "repositories": []},
     ),
 )
 

@@ -1,20 +1,28 @@
-{#- Every successful snapshot of every source, as (source, snapshot day, load). -#}
+{#- Every successful snapshot of every loaded source, as (readiness source, provider,
+    snapshot day, load). Okta and GitHub teams both feed the `identity` source. -#}
+{%- set providers = [
+    'catalog', 'custom_data', 'github', 'github_teams', 'okta', 'pagerduty', 'datadog',
+    'prometheus', 'coverage',
+] -%}
 with
 
-catalog as (
-    select 'catalog' as source_name, snapshot_on, load_id, loaded_at
-    from {{ ref('stg_catalog__snapshots') }}
+{% for provider in providers %}
+{{ provider }} as (
+    select
+        {{ readiness_source_of("'" ~ provider ~ "'") }} as source_name,
+        '{{ provider }}' as provider,
+        snapshot_on,
+        load_id,
+        loaded_at
+    from {{ ref('stg_' ~ provider ~ '__snapshots') }}
 ),
-
-custom_data as (
-    select 'custom_data' as source_name, snapshot_on, load_id, loaded_at
-    from {{ ref('stg_custom_data__snapshots') }}
-),
+{% endfor %}
 
 final as (
-    select * from catalog
-    union all
-    select * from custom_data
+    {% for provider in providers %}
+    select * from {{ provider }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 )
 
 select * from final

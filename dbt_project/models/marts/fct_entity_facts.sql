@@ -38,6 +38,30 @@ custom_data as (
     select * from {{ ref('int_custom_data_facts_daily') }}
 ),
 
+identity as (
+    select * from {{ ref('int_identity_facts_daily') }}
+),
+
+github as (
+    select * from {{ ref('int_github_facts_daily') }}
+),
+
+pagerduty as (
+    select * from {{ ref('int_pagerduty_facts_daily') }}
+),
+
+datadog as (
+    select * from {{ ref('int_datadog_facts_daily') }}
+),
+
+prometheus as (
+    select * from {{ ref('int_prometheus_facts_daily') }}
+),
+
+coverage as (
+    select * from {{ ref('int_coverage_facts_daily') }}
+),
+
 joined as (
     select
         entities.evaluated_on,
@@ -82,27 +106,42 @@ joined as (
         {%- endif %}
         {%- endfor %}
 
-        -- identity (source not built yet: unknown until it is)
-        cast(null as integer) as owner_active_member_count,
+        -- identity: a resolved owner with no group in the identity providers has 0 members
+        case when entities.team_ref is not null then
+            {{ fresh_fact('identity', 'state', 'identity.owner_active_member_count', '0') }}
+        end as owner_active_member_count,
 
-        -- github
-        cast(null as boolean) as branch_protected,
-        cast(null as integer) as required_approving_review_count,
-        cast(null as boolean) as ci_configured,
-        cast(null as integer) as open_critical_high_vulnerability_count,
-        cast(null as integer) as days_since_last_commit,
+        -- git host
+        {{ fresh_fact('github', 'state', 'github.repository_found', 'false') }} as repository_found,
+        {{ fresh_fact('github', 'state', 'github.branch_protected', 'false') }} as branch_protected,
+        {{ fresh_fact('github', 'state', 'github.required_approving_review_count', '0') }}
+            as required_approving_review_count,
+        {{ fresh_fact('github', 'state', 'github.ci_configured', 'false') }} as ci_configured,
+        {{ fresh_fact('github', 'event', 'github.open_critical_high_vulnerability_count', '0') }}
+            as open_critical_high_vulnerability_count,
+        {{ fresh_fact('github', 'event', 'github.days_since_last_commit') }}
+            as days_since_last_commit,
 
-        -- pagerduty
-        cast(null as integer) as escalation_tier_count,
-        cast(null as integer) as incident_count_14d,
+        -- on-call
+        {{ fresh_fact('pagerduty', 'state', 'pagerduty.pagerduty_service_found', 'false') }}
+            as pagerduty_service_found,
+        {{ fresh_fact('pagerduty', 'state', 'pagerduty.escalation_tier_count', '0') }}
+            as escalation_tier_count,
+        {{ fresh_fact('pagerduty', 'event', 'pagerduty.incident_count_14d', '0') }}
+            as incident_count_14d,
 
-        -- datadog
-        cast(null as integer) as monitor_count,
-        cast(null as integer) as slo_count,
-        cast(null as integer) as slos_below_target_count,
+        -- monitoring and SLOs
+        {{ fresh_fact('datadog', 'state', 'datadog.monitor_count', '0') }} as monitor_count,
+        {{ fresh_fact('datadog', 'state', 'datadog.slo_count', '0') }} as slo_count,
+        {{ fresh_fact('datadog', 'event', 'datadog.slos_below_target_count', '0') }}
+            as slos_below_target_count,
+        {{ fresh_fact('prometheus', 'event', 'prometheus.sli_availability_30d_pct') }}
+            as sli_availability_30d_pct,
 
         -- coverage
-        cast(null as double precision) as code_coverage_pct,
+        {{ fresh_fact('coverage', 'state', 'coverage.has_coverage_report', 'false') }}
+            as has_coverage_report,
+        {{ fresh_fact('coverage', 'state', 'coverage.code_coverage_pct') }} as code_coverage_pct,
 
         -- source status on this day (NULL = fresh)
         {%- for source_name in readiness_sources() %}
@@ -114,6 +153,24 @@ joined as (
     left join custom_data
         on custom_data.evaluated_on = entities.evaluated_on
         and custom_data.entity_ref = entities.entity_ref
+    left join identity
+        on identity.evaluated_on = entities.evaluated_on
+        and identity.entity_ref = entities.entity_ref
+    left join github
+        on github.evaluated_on = entities.evaluated_on
+        and github.entity_ref = entities.entity_ref
+    left join pagerduty
+        on pagerduty.evaluated_on = entities.evaluated_on
+        and pagerduty.entity_ref = entities.entity_ref
+    left join datadog
+        on datadog.evaluated_on = entities.evaluated_on
+        and datadog.entity_ref = entities.entity_ref
+    left join prometheus
+        on prometheus.evaluated_on = entities.evaluated_on
+        and prometheus.entity_ref = entities.entity_ref
+    left join coverage
+        on coverage.evaluated_on = entities.evaluated_on
+        and coverage.entity_ref = entities.entity_ref
 ),
 
 final as (

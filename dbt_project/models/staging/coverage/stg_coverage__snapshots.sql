@@ -1,0 +1,21 @@
+with
+
+loads as (
+    {{ source_or_empty('raw_coverage', 'snapshots', {
+        'snapshot_on': 'date',
+        'location': 'varchar',
+        'loaded_at': 'timestamp',
+        '_dlt_load_id': 'varchar',
+    }) }}
+),
+
+final as (
+    select
+        snapshot_on,
+        max(_dlt_load_id) as load_id,
+        max(loaded_at) as loaded_at
+    from loads
+    group by snapshot_on
+)
+
+select * from final

@@ -1,0 +1,1 @@
+"""Tests of the coverage dlt source and its dbt staging models."""

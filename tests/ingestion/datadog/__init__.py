@@ -1,0 +1,1 @@
+"""Tests of the datadog dlt source and its dbt staging models."""

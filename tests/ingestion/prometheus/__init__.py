@@ -1,0 +1,1 @@
+"""Tests of the prometheus dlt source and its dbt staging models."""
