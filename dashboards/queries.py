@@ -41,17 +41,17 @@ order by level_rank
 
 TEAM_SCORES = """
 select
-    coalesce(teams.title, scores.team_ref, '(owner not resolved)') as team,
-    scores.team_ref,
+    coalesce(teams.title, scores.scope_ref) as team,
+    scores.scope_ref as team_ref,
     scores.entity_count,
     scores.avg_score_pct,
     scores.pass_count,
     scores.fail_count,
     scores.unknown_count,
     scores.exempt_count,
-    scores.unknown_share_pct
-from marts.fct_team_scores_daily as scores
-left join marts.dim_teams as teams on teams.team_ref = scores.team_ref
-where scores.scorecard_id = ? and scores.evaluated_on = ?
+    scores.unknown_rate_pct
+from marts.fct_scores_daily as scores
+left join marts.dim_teams as teams on teams.team_ref = scores.scope_ref
+where scores.scorecard_id = ? and scores.evaluated_on = ? and scores.scope_type = 'team'
 order by scores.avg_score_pct desc nulls last
 """

@@ -7,6 +7,7 @@ from dagster_dbt import DbtCliResource
 from dagster_dlt import DagsterDltResource
 
 from orchestration.evaluation.assets import dbt_project, evaluation_assets
+from orchestration.evaluation.checks import freshness_checks
 from orchestration.evaluation.manifest import dbt_executable
 from orchestration.evaluation.sensors import TRIGGER_TAG, evaluation_sensors
 from orchestration.ingestion.assets import source_assets
@@ -34,9 +35,10 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         description="Load every configured source as the snapshot of the run's days.",
         executor_def=dg.in_process_executor,
     )
+    checks = freshness_checks()
     evaluate_job = dg.define_asset_job(
         EVALUATE_JOB,
-        selection=dg.AssetSelection.assets(*evaluation),
+        selection=dg.AssetSelection.assets(*evaluation) | dg.AssetSelection.checks(*checks),
         partitions_def=partitions,
         description="Evaluate the days with dbt (one invocation for a range), test, publish.",
         executor_def=dg.in_process_executor,
@@ -58,6 +60,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
 
     return dg.Definitions(
         assets=[*ingestion.values(), *evaluation],
+        asset_checks=checks,
         jobs=[ingest_job, evaluate_job],
         schedules=[daily_schedule],
         sensors=evaluation_sensors(ingest_job, evaluate_job),

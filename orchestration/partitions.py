@@ -51,7 +51,7 @@ def run_window(context: dg.AssetExecutionContext) -> tuple[dt.date, dt.date]:
             dt.date.fromisoformat(tags[FIRST_DAY_TAG]),
             dt.date.fromisoformat(tags.get(LAST_DAY_TAG, tags[FIRST_DAY_TAG])),
         )
-    if context.has_partition_key:
+    if getattr(context, "has_partition_key", False):
         window = context.partition_time_window
         return window.start.date(), (window.end - dt.timedelta(days=1)).date()
     today = dt.datetime.now(dt.UTC).date()

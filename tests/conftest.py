@@ -50,12 +50,14 @@ def copy_manifest(manifest_dir: Path, settings: Settings) -> None:
 
 
 @pytest.fixture(scope="session")
-def scenario_home(tmp_path_factory, manifest_dir) -> Settings:
-    """The basic scenario, run once through Dagster and published."""
+def _scenario_run(tmp_path_factory, manifest_dir) -> tuple[Settings, Settings]:
+    """The basic scenario, run once through Dagster and published; plus a frozen copy of
+    what it published, for readers that must not see later tests' runs."""
     from orchestration.runner import run_days
 
+    root = tmp_path_factory.mktemp("scenario")
     settings = Settings(
-        home=tmp_path_factory.mktemp("scenario") / "home",
+        home=root / "home",
         catalog_dir=BASIC / "catalog",
         custom_data_dir=BASIC / "custom_data",
         scorecards_dir=BASIC / "scorecards",
@@ -63,4 +65,19 @@ def scenario_home(tmp_path_factory, manifest_dir) -> Settings:
     copy_manifest(manifest_dir, settings)
     summary = run_days(settings, SCENARIO_DAY, quiet=True)
     assert summary.success, summary.failures
-    return settings
+    frozen = Settings(home=root / "frozen")
+    frozen.home.mkdir()
+    shutil.copy(settings.published_path, frozen.published_path)
+    return settings, frozen
+
+
+@pytest.fixture(scope="session")
+def scenario_home(_scenario_run) -> Settings:
+    """The scenario's home: tests may run more days in it."""
+    return _scenario_run[0]
+
+
+@pytest.fixture(scope="session")
+def scenario_published(_scenario_run) -> Settings:
+    """A home holding only the scenario's first published warehouse, never changed."""
+    return _scenario_run[1]

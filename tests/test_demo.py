@@ -59,7 +59,9 @@ def test_every_outcome_on_every_day_matches_the_ground_truth(demo):
             for rule, passed in rules.items()
         }
         actual = outcomes(settings, day)
-        assert actual == expected, f"{day}: {len(set(actual.items()) ^ set(expected.items()))} differ"
+        assert actual == expected, (
+            f"{day}: {len(set(actual.items()) ^ set(expected.items()))} differ"
+        )
 
 
 def test_every_rule_has_passing_and_failing_services(demo):

@@ -141,13 +141,14 @@ def test_dimensions_and_team_rollup(scenario):
         team: (count, score)
         for team, count, score in fetch(
             scenario,
-            "select team_ref, entity_count, avg_score_pct from marts.fct_team_scores_daily",
+            "select scope_ref, entity_count, avg_score_pct from marts.fct_scores_daily "
+            "where scope_type = 'team'",
         )
     }
     assert rollup == {
         "group:default/payments": (2, 51.37),
         "group:default/search": (1, 40.0),
-        None: (1, 9.09),
+        "(owner not resolved)": (1, 9.09),
     }
     errors = fetch(
         scenario, "select file, document_index, message from staging.stg_catalog__errors"

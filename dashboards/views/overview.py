@@ -119,11 +119,11 @@ chart = (
 )
 st.altair_chart(chart, width="stretch")
 st.dataframe(
-    teams[["team", "entity_count", "avg_score_pct", "unknown_share_pct"]].rename(
+    teams[["team", "entity_count", "avg_score_pct", "unknown_rate_pct"]].rename(
         columns={
             "entity_count": "entities",
             "avg_score_pct": "score %",
-            "unknown_share_pct": "unknown %",
+            "unknown_rate_pct": "unknown %",
         }
     ),
     hide_index=True,

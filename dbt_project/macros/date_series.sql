@@ -1,15 +1,22 @@
-{#- One row per day from `start_expr` to `end_expr` inclusive, in a column `day`. -#}
-{% macro date_series(start_expr, end_expr) -%}
-    {{ return(adapter.dispatch('date_series', 'readiness')(start_expr, end_expr)) }}
+{#- One row per day from each row's `first_day` to `last_day` (inclusive) of `relation`,
+    in a column `day`, with the relation's other columns alongside. -#}
+{% macro days_between(relation) -%}
+    {{ return(adapter.dispatch('days_between', 'readiness')(relation)) }}
 {%- endmacro %}
 
-{% macro default__date_series(start_expr, end_expr) -%}
-    select cast(day as date) as day
-    from generate_series({{ start_expr }}, {{ end_expr }}, interval '1 day') as series(day)
+{% macro default__days_between(relation) -%}
+    select
+        cast(generate_series(ranges.first_day, ranges.last_day, interval '1 day') as date) as day,
+        ranges.*
+    from {{ relation }} as ranges
 {%- endmacro %}
 
-{% macro duckdb__date_series(start_expr, end_expr) -%}
-    select cast(unnest(generate_series(
-        cast({{ start_expr }} as timestamp), cast({{ end_expr }} as timestamp), interval '1 day'
-    )) as date) as day
+{% macro duckdb__days_between(relation) -%}
+    select
+        cast(unnest(generate_series(
+            cast(ranges.first_day as timestamp), cast(ranges.last_day as timestamp),
+            interval '1 day'
+        )) as date) as day,
+        ranges.*
+    from {{ relation }} as ranges
 {%- endmacro %}

@@ -4,8 +4,11 @@
     {{ return(['catalog', 'custom_data', 'identity', 'github', 'pagerduty', 'datadog', 'prometheus', 'coverage']) }}
 {%- endmacro %}
 
-{% macro source_freshness_days(source_name) -%}
-    {{ return((var('source_freshness_days') or {}).get(source_name, var('freshness_days'))) }}
+{#- A source's freshness window in days: its override in var `source_freshness_days`, else
+    `default_expression` (the evaluation request's window). -#}
+{% macro source_freshness_days(source_name, default_expression) -%}
+    {%- set overrides = var('source_freshness_days') or {} -%}
+    {{ overrides[source_name] if source_name in overrides else default_expression }}
 {%- endmacro %}
 
 {#- The readiness source (as named by facts) that a loaded dlt source feeds: Okta and

@@ -1,6 +1,6 @@
 """dbt models as Dagster assets, and the publish step that follows a passing build."""
 
-import json
+import getpass
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -10,6 +10,7 @@ from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.evaluation.manifest import ensure_manifest
+from orchestration.meta import record_evaluation_request
 from orchestration.partitions import run_window
 from orchestration.resources import ReadinessResource
 from readiness.settings import Settings
@@ -42,20 +43,17 @@ def dbt_project(settings: Settings) -> DbtProject:
     )
 
 
-def dbt_vars(start: str, end: str, config: EvaluationConfig, settings: Settings) -> str:
-    return json.dumps(
-        {
-            "start_date": start,
-            "end_date": end,
-            "reevaluate": config.reevaluate,
-            "trigger": config.trigger,
-            "freshness_days": settings.freshness_days,
-        }
-    )
+def triggered_by(context: AssetExecutionContext) -> str:
+    """Who started the run: the Dagster UI user, else the operating-system user."""
+    return context.run.tags.get("dagster/user") or getpass.getuser()
 
 
-# The per-day marts: partitioned by day in Dagster, incremental by day in dbt.
-DAILY_MODELS = "fct_entity_facts fct_rule_outcomes fct_entity_scores fct_team_scores_daily"
+# The per-day marts: partitioned by day in Dagster, incremental by day in dbt (the movers,
+# computed as of the latest day, follow the trends they read).
+DAILY_MODELS = (
+    "fct_entity_facts fct_rule_outcomes fct_entity_scores fct_evaluations fct_scores_daily "
+    "fct_level_counts_daily fct_rule_pass_rates_daily fct_movers"
+)
 
 
 def evaluation_assets(
@@ -76,10 +74,18 @@ def evaluation_assets(
         os.environ.update(run_settings.dbt_env())
         start, end = run_window(context)
         context.log.info(f"evaluating {start} to {end} (reevaluate={config.reevaluate})")
-        yield from dbt.cli(
-            ["build", "--vars", dbt_vars(str(start), str(end), config, run_settings)],
-            context=context,
-        ).stream()
+        # The request is data, not dbt vars: kept as evidence, and dbt's partial parsing
+        # stays valid from one day to the next.
+        record_evaluation_request(
+            run_settings,
+            request_id=f"{context.run_id}:{context.op_def.name}",
+            first_day=start,
+            last_day=end,
+            reevaluate=config.reevaluate,
+            trigger=config.trigger,
+            triggered_by=triggered_by(context),
+        )
+        yield from dbt.cli(["build"], context=context).stream()
 
     # Staging, the window's working tables and the dimensions: one invocation, not
     # partitioned (they describe the latest state, or the run's window).

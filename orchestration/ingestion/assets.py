@@ -12,8 +12,9 @@ from dagster import AssetExecutionContext
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
 
-from orchestration.ingestion.failures import failure_message, record_load_failure
+from orchestration.ingestion.failures import failure_message
 from orchestration.ingestion.sources import SourceSpec, source_spec
+from orchestration.meta import record_load_failure
 from orchestration.partitions import days_of, run_window
 from orchestration.resources import ReadinessResource
 from readiness.settings import Settings

@@ -1,19 +1,14 @@
 """Failed loads, recorded in the warehouse so that `unknown` can say why.
 
 A source whose load fails leaves its previous snapshots in place (a failed dlt run
-commits nothing). The failure itself is appended to ``raw_meta.load_failures`` with
-the day and a secret-free message, and the step still fails so Dagster shows it.
+commits nothing). The failure itself is appended to ``raw_meta.load_failures``
+(orchestration.meta) with the day and the secret-free message made here, and the step
+still fails so Dagster shows it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-
-import dlt
-
-from ingestion.snapshots import hints, utc_now
-from readiness.settings import Settings
 
 MAX_MESSAGE = 500
 _QUERY = re.compile(r"\?[^\s'\"]*")
@@ -43,37 +38,3 @@ def failure_message(error: BaseException) -> str:
     chain = _chain(error)
     chosen = next((e for e in chain if _first_line(e).startswith("source ")), chain[-1])
     return _QUERY.sub("", _first_line(chosen))[:MAX_MESSAGE]
-
-
-def record_load_failure(
-    settings: Settings, source: str, snapshot_on: dt.date, message: str, run_id: str
-) -> None:
-    row = {
-        "source_name": source,
-        "snapshot_on": snapshot_on,
-        "failed_at": utc_now(),
-        "message": message,
-        "run_id": run_id,
-    }
-    pipeline = dlt.pipeline(
-        pipeline_name="readiness_load_failures",
-        pipelines_dir=str(settings.dlt_dir),
-        destination=dlt.destinations.duckdb(str(settings.warehouse_path)),
-        dataset_name="raw_meta",
-    )
-    pipeline.run(
-        dlt.resource(
-            [row],
-            name="load_failures",
-            write_disposition="append",
-            columns=hints(
-                {
-                    "source_name": "text",
-                    "snapshot_on": "date",
-                    "failed_at": "timestamp",
-                    "message": "text",
-                    "run_id": "text",
-                }
-            ),
-        )
-    )

@@ -36,7 +36,11 @@ class SourceSpec:
     function: str  # the @dlt.source function
     description: str
     folder_setting: str | None = None  # file sources: the Settings attribute naming the folder
-    required_config: tuple[str, ...] = ()  # HTTP sources: dlt keys that must resolve
+    # HTTP sources: dlt keys that must resolve; "a|b" means either of them.
+    required_config: tuple[str, ...] = ()
+    # Another source's section to read the same keys from when this one has none
+    # (GitHub teams use the GitHub source's org, token and base URL).
+    config_fallback: str | None = None
     placeholders: dict[str, object] = field(default_factory=dict)  # for definition time
     takes_history: bool = True
 
@@ -51,7 +55,19 @@ class SourceSpec:
     def configured(self, settings: Settings) -> bool:
         if self.folder_setting is not None:
             return getattr(settings, self.folder_setting) is not None
-        return all(_config_value(f"sources.{self.name}.{key}") for key in self.required_config)
+        return all(
+            any(self.config(option) is not None for option in key.split("|"))
+            for key in self.required_config
+        )
+
+    def config(self, key: str) -> object | None:
+        """A config or secret value of this source, or of its fallback source."""
+        for section in (self.name, self.config_fallback):
+            if section is not None:
+                value = _config_value(f"sources.{section}.{key}")
+                if value is not None:
+                    return value
+        return None
 
     def placeholder(self) -> DltSource:
         """A source that only describes the tables (Dagster builds specs from it)."""
@@ -62,13 +78,18 @@ class SourceSpec:
         if self.folder_setting is not None:
             folder = getattr(settings, self.folder_setting)
             return str(folder) if folder is not None else None
-        value = _config_value(f"sources.{self.name}.base_url")
+        value = self.config("base_url")
         return str(value) if value else None
 
     def build(self, settings: Settings, days: Sequence[dt.date], **extra) -> DltSource:
         """The source for a run over ``days`` (the last one is the main snapshot)."""
         last = days[-1]
         kwargs: dict[str, object] = {"snapshot_on": last, **extra}
+        if self.config_fallback is not None:
+            for key in self.required_config:
+                for option in key.split("|"):
+                    if (value := self.config(option)) is not None:
+                        kwargs[option] = value
         location = self.location(settings)
         if location is not None:
             dated = "{date}" in location
@@ -136,6 +157,7 @@ SOURCES: tuple[SourceSpec, ...] = (
         "github_teams_source",
         "GitHub teams and their members",
         required_config=("org", "token"),
+        config_fallback="github",
         placeholders={**_HTTP_PLACEHOLDERS, "org": _UNSET, "token": _UNSET},
     ),
     SourceSpec(
@@ -143,7 +165,7 @@ SOURCES: tuple[SourceSpec, ...] = (
         "ingestion.okta",
         "okta_source",
         "Okta users, groups and memberships",
-        required_config=("base_url", "api_token"),
+        required_config=("base_url", "api_token|access_token"),
         placeholders={**_HTTP_PLACEHOLDERS, "api_token": _UNSET},
     ),
     SourceSpec(

@@ -7,8 +7,8 @@ from tests.dashboards.browser import chromium_page, screenshot, served_dashboard
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def test_overview_shows_the_organisation_score(scenario_home):
-    with served_dashboard(scenario_home) as url, chromium_page() as page:
+def test_overview_shows_the_organisation_score(scenario_published):
+    with served_dashboard(scenario_published) as url, chromium_page() as page:
         page.goto(url)
         metric = page.get_by_test_id("stMetric").filter(has_text="Organisation score")
         metric.wait_for(timeout=30_000)

@@ -11,8 +11,8 @@ def run_page(page: str, home, monkeypatch) -> AppTest:
     return app
 
 
-def test_overview_metrics(scenario_home, monkeypatch):
-    app = run_page("overview.py", scenario_home.home, monkeypatch)
+def test_overview_metrics(scenario_published, monkeypatch):
+    app = run_page("overview.py", scenario_published.home, monkeypatch)
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Organisation score"] == "38.0%"
     assert metrics["Entities"] == "4"

@@ -53,7 +53,7 @@ repo_days as (
 before_window as (
     select commit_days.repo_full_name, max(commit_days.commit_day) as commit_day
     from commit_days
-    where commit_days.commit_day < {{ evaluation_start() }}
+    where commit_days.commit_day < (select min(day) from {{ ref('int_evaluation_days') }})
     group by commit_days.repo_full_name
 ),
 

@@ -4,7 +4,7 @@
 with
 
 days as (
-    {{ date_series(evaluation_start(), evaluation_end()) }}
+    select day from {{ ref('int_evaluation_days') }}
 ),
 
 snapshots as (

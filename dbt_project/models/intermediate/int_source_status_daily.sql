@@ -8,12 +8,12 @@
 with
 
 days as (
-    {{ date_series(evaluation_start(), evaluation_end()) }}
+    select day, freshness_days from {{ ref('int_evaluation_days') }}
 ),
 
 sources as (
     {% for source_name in readiness_sources() %}
-    select '{{ source_name }}' as source_name, {{ source_freshness_days(source_name) }} as freshness_days
+    select '{{ source_name }}' as source_name
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
@@ -35,14 +35,18 @@ status as (
     select
         days.day as evaluated_on,
         sources.source_name,
-        sources.freshness_days,
+        case sources.source_name
+            {%- for source_name in readiness_sources() %}
+            when '{{ source_name }}' then {{ source_freshness_days(source_name, 'days.freshness_days') }}
+            {%- endfor %}
+        end as freshness_days,
         max(case when snapshots.snapshot_on <= days.day then snapshots.snapshot_on end)
             as state_snapshot_on,
         max(snapshots.snapshot_on) as last_snapshot_on
     from days
     cross join sources
     left join snapshots on snapshots.source_name = sources.source_name
-    group by days.day, sources.source_name, sources.freshness_days
+    group by days.day, days.freshness_days, sources.source_name
 ),
 
 -- The newest failed load of each source for each day, when no snapshot of that day loaded
