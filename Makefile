@@ -30,7 +30,7 @@ demo: install
 	$(VENV)/bin/readiness demo --home $(HOME_DIR)
 
 test: install chromium
-	$(VENV)/bin/python -m pytest -q
+	$(VENV)/bin/python -m pytest -q -n 2 --dist loadfile
 
 dev: install
 	$(VENV)/bin/readiness dev --home $(HOME_DIR)
