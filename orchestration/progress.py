@@ -32,6 +32,13 @@ class _ProgressHandler(logging.Handler):
             return
         kind = event.event_type_value
         now = time.monotonic()
+        if step.endswith("_is_fresh"):  # freshness checks: only a failure is worth a line
+            if kind == "ASSET_CHECK_EVALUATION":
+                evaluation = event.event_specific_data
+                if not evaluation.passed:
+                    self.stream.write(f"  ! {evaluation.description}\n")
+                    self.stream.flush()
+            return
         if kind == "STEP_START":
             self.started[step] = now
             self.stream.write(f"  - {step} ...\n")

@@ -48,12 +48,10 @@ def triggered_by(context: AssetExecutionContext) -> str:
     return context.run.tags.get("dagster/user") or getpass.getuser()
 
 
-# The per-day marts: partitioned by day in Dagster, incremental by day in dbt (the movers,
-# computed as of the latest day, follow the trends they read).
-DAILY_MODELS = (
-    "fct_entity_facts fct_rule_outcomes fct_entity_scores fct_evaluations fct_scores_daily "
-    "fct_level_counts_daily fct_rule_pass_rates_daily fct_movers"
-)
+# The per-day marts, tagged `daily` in dbt: partitioned by day in Dagster, incremental by
+# day in dbt. A model that reads them must be tagged too (Dagster runs the daily group
+# after the rest, so nothing outside it may depend on it).
+DAILY_MODELS = "tag:daily"
 
 
 def evaluation_assets(

@@ -5,6 +5,7 @@ sources of those tables, so ingestion and models form one lineage graph.
 """
 
 import datetime as dt
+import os
 
 import dagster as dg
 import dlt
@@ -69,6 +70,9 @@ def source_assets(spec: SourceSpec, settings: Settings) -> dg.AssetsDefinition:
                 )
             )
         context.log.info(f"loading {spec.name} as the snapshot of {last_day}")
+        # Merge loads go through a staging dataset; empty it afterwards instead of keeping
+        # a second copy of every event table.
+        os.environ.setdefault("LOAD__TRUNCATE_STAGING_DATASET", "true")
         try:
             extra = (
                 {"repositories": catalog_repositories(run_settings, last_day)}

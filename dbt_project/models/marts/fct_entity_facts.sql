@@ -1,5 +1,6 @@
 {{
     config(
+        tags=['daily'],
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key=['evaluated_on'],

@@ -1,5 +1,6 @@
 {{
     config(
+        tags=['daily'],
         materialized='incremental',
         incremental_strategy='append',
     )

@@ -1,3 +1,4 @@
+{{ config(tags=['daily']) }}
 {#- Who moved most, as of the latest evaluated day: entities and teams (scopes) whose
     score rose or dropped most over 7, 30 and 90 days, and whether an entity lost or
     gained a level. One row per (scorecard, subject, window) that existed at both ends;

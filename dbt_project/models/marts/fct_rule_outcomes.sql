@@ -1,6 +1,7 @@
 -- depends_on: {{ ref('int_rules_current') }}
 {{
     config(
+        tags=['daily'],
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key=['evaluated_on'],
