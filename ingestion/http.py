@@ -13,25 +13,59 @@ dlt's client already retries 429 and 5xx with exponential backoff and honours
 
 Reset headers carry either an epoch or a number of seconds: any value above 10^9 is read
 as an epoch. Every wait is capped (``max_delay``) so a broken server cannot stall a run.
+
+A ``200`` whose JSON body is cut short (a dropped transfer) is asked again too, with the
+ordinary backoff: several APIs stamp their reset header on every response, and waiting
+for the rate-limit window to roll over before re-asking for a truncated page would be
+wrong.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from dlt.sources.helpers.requests import Client
 from dlt.sources.helpers.requests.retry import wait_exponential_retry_after
 from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import BasePaginator
-from requests import Response
+from requests import PreparedRequest, Response
 from requests.auth import AuthBase
-from tenacity import RetryCallState
+from tenacity import RetryCallState, wait_exponential
 
 RESET_HEADERS = ("x-ratelimit-reset", "x-rate-limit-reset", "ratelimit-reset")
 REMAINING_HEADERS = ("x-ratelimit-remaining", "x-rate-limit-remaining", "ratelimit-remaining")
 _EPOCH_THRESHOLD = 1_000_000_000
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to retry throttling, 5xx and truncated bodies before the load fails."""
+
+    max_attempts: int = 6
+    backoff_factor: float = 0.5
+    max_delay: float = 60.0
+
+
+class SecretHeaderAuth(AuthBase):
+    """Sets one header from a secret (``SSWS <token>``, ``Token token=<key>``, ...).
+
+    The secret stays out of the client's default headers and out of ``repr``, so it never
+    lands in a log line, a trace or an error message.
+    """
+
+    def __init__(self, header: str, value: str) -> None:
+        self.header = header
+        self._value = value
+
+    def __call__(self, request: PreparedRequest) -> PreparedRequest:
+        request.headers[self.header] = self._value
+        return request
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.header}: ***)"
 
 
 def _header(response: Response, names: tuple[str, ...]) -> str | None:
@@ -76,8 +110,21 @@ def is_rate_limited(response: Response | None) -> bool:
     return False
 
 
+def is_truncated_json(response: Response | None) -> bool:
+    """A ``200`` that says it is JSON but does not parse (a transfer cut short)."""
+    if response is None or response.status_code != 200:
+        return False
+    if "json" not in response.headers.get("Content-Type", "").lower():
+        return False
+    try:
+        response.json()
+    except ValueError:
+        return True
+    return False
+
+
 def _retry_predicate(response: Response | None, exception: BaseException | None) -> bool:
-    return is_rate_limited(response)
+    return is_rate_limited(response) or is_truncated_json(response)
 
 
 class wait_for_rate_limit(wait_exponential_retry_after):
@@ -95,11 +142,12 @@ class wait_for_rate_limit(wait_exponential_retry_after):
         elif outcome is not None:
             error = outcome.exception()
             response = getattr(error, "response", None)
-        if response is not None and response.status_code in (403, 429, 200):
+        if response is not None and (response.status_code == 429 or is_rate_limited(response)):
             delay = reset_delay(response)
             if delay is not None:
                 return min(max(delay, self.min), self.max)
-        return super().__call__(retry_state)
+        # Not throttled (a 5xx, a truncated body): the ordinary exponential backoff.
+        return wait_exponential.__call__(self, retry_state)
 
 
 class RateLimitAwareClient(Client):
@@ -121,18 +169,17 @@ def rest_client(
     headers: Mapping[str, str] | None = None,
     auth: AuthBase | None = None,
     paginator: BasePaginator | None = None,
-    max_attempts: int = 6,
-    backoff_factor: float = 0.5,
-    max_delay: float = 60.0,
+    policy: RetryPolicy = RetryPolicy(),
     timeout: float = 60.0,
 ) -> RESTClient:
-    """A RESTClient whose session retries throttling and server errors as described above."""
+    """A RESTClient whose session retries throttling, server errors and truncated JSON
+    bodies as described above."""
     client = RateLimitAwareClient(
         request_timeout=timeout,
         raise_for_status=False,  # RESTClient raises, after the retries are spent
-        request_max_attempts=max_attempts,
-        request_backoff_factor=backoff_factor,
-        request_max_retry_delay=max_delay,
+        request_max_attempts=policy.max_attempts,
+        request_backoff_factor=policy.backoff_factor,
+        request_max_retry_delay=policy.max_delay,
         retry_condition=_retry_predicate,
         respect_retry_after_header=True,
     )

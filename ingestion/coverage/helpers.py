@@ -24,7 +24,7 @@ from dlt.sources.helpers.rest_client import RESTClient
 from requests import HTTPError, RequestException
 
 from ingestion.coverage import settings
-from ingestion.http import describe_http_error, rest_client
+from ingestion.http import RetryPolicy, describe_http_error, rest_client
 
 SOURCE = "coverage"
 SLUG = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
@@ -139,9 +139,7 @@ def coverage_client(base_url: str, token: str | None) -> RESTClient:
     return rest_client(
         base_url,
         headers=headers,
-        max_attempts=settings.MAX_ATTEMPTS,
-        backoff_factor=settings.BACKOFF_FACTOR,
-        max_delay=settings.MAX_DELAY,
+        policy=RetryPolicy(settings.MAX_ATTEMPTS, settings.BACKOFF_FACTOR, settings.MAX_DELAY),
         timeout=settings.TIMEOUT,
     )
 

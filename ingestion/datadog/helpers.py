@@ -18,7 +18,7 @@ from dlt.sources.helpers.rest_client import RESTClient
 from requests import HTTPError, RequestException, Response
 
 from ingestion.datadog import settings
-from ingestion.http import describe_http_error, rest_client
+from ingestion.http import RetryPolicy, describe_http_error, rest_client
 
 SOURCE = "datadog"
 DAY_SECONDS = 86_400
@@ -54,9 +54,7 @@ def datadog_client(base_url: str, api_key: str, app_key: str) -> RESTClient:
             "DD-APPLICATION-KEY": app_key,
             "Accept": "application/json",
         },
-        max_attempts=settings.MAX_ATTEMPTS,
-        backoff_factor=settings.BACKOFF_FACTOR,
-        max_delay=settings.MAX_DELAY,
+        policy=RetryPolicy(settings.MAX_ATTEMPTS, settings.BACKOFF_FACTOR, settings.MAX_DELAY),
         timeout=settings.TIMEOUT,
     )
 
@@ -68,33 +66,26 @@ def _hint(status: int) -> str:
 
 
 def get_json(client: RESTClient, path: str, params: dict[str, Any] | None = None) -> Any:
-    """GET a JSON body; throttling and 5xx are retried by the client, a cut body here.
+    """GET a JSON body. Throttling, 5xx and truncated bodies are retried by the client.
 
     Raises :class:`DatadogError` once retries are spent: its message names the source, the
     HTTP status and the path, never a key.
     """
-    for attempt in range(1, settings.JSON_ATTEMPTS + 1):
-        try:
-            response = client.get(path, params=params)
-        except RequestException as exc:
-            raise DatadogError(describe_http_error(SOURCE, exc)) from None
-        if response.status_code >= 400:
-            raise DatadogError(
-                _describe(response) + _errors_text(response) + _hint(response.status_code),
-                status=response.status_code,
-            )
-        try:
-            return response.json()
-        except ValueError:
-            log.warning(
-                "%s: body is not valid JSON (attempt %d of %d)",
-                _describe(response),
-                attempt,
-                settings.JSON_ATTEMPTS,
-            )
-    raise DatadogError(
-        f"source {SOURCE}: malformed JSON on GET {path} after {settings.JSON_ATTEMPTS} attempts"
-    )
+    try:
+        response = client.get(path, params=params)
+    except RequestException as exc:
+        raise DatadogError(describe_http_error(SOURCE, exc)) from None
+    if response.status_code >= 400:
+        raise DatadogError(
+            _describe(response) + _errors_text(response) + _hint(response.status_code),
+            status=response.status_code,
+        )
+    try:
+        return response.json()
+    except ValueError:
+        raise DatadogError(
+            f"source {SOURCE}: malformed JSON on GET {path} after {settings.MAX_ATTEMPTS} attempts"
+        ) from None
 
 
 def _describe(response: Response) -> str:

@@ -32,7 +32,6 @@ from ingestion.github import settings
 from ingestion.github.helpers import (
     Crawl,
     GitHubApi,
-    RetryPolicy,
     alert_rows,
     column_hints,
     commit_rows,
@@ -43,6 +42,7 @@ from ingestion.github.helpers import (
     public_url,
     repository_row,
 )
+from ingestion.http import RetryPolicy
 from ingestion.snapshots import utc_now
 
 

@@ -30,7 +30,7 @@ from dlt.sources.helpers.rest_client.paginators import HeaderLinkPaginator
 from requests import HTTPError, RequestException, Response
 
 from ingestion.github import settings
-from ingestion.http import describe_http_error, is_rate_limited, rest_client
+from ingestion.http import RetryPolicy, describe_http_error, is_rate_limited, rest_client
 from ingestion.snapshots import hints
 
 # -- errors and table shapes ----------------------------------------------------------------
@@ -75,15 +75,6 @@ def parse_timestamp(value: str | None) -> dt.datetime | None:
 def iso_z(value: dt.datetime) -> str:
     """A naive UTC datetime as GitHub's ``GitTimestamp``."""
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How hard ``ingestion.http.rest_client`` retries throttling and 5xx responses."""
-
-    max_attempts: int = 6
-    backoff_factor: float = 0.5
-    max_delay: float = 60.0
 
 
 # -- the API client -----------------------------------------------------------------------
@@ -132,9 +123,7 @@ class GitHubApi:
                 base_url,
                 headers=settings.API_HEADERS,
                 auth=BearerTokenAuth(self._token),
-                max_attempts=self._retry.max_attempts,
-                backoff_factor=self._retry.backoff_factor,
-                max_delay=self._retry.max_delay,
+                policy=self._retry,
             )
         return clients[base_url]
 

@@ -16,9 +16,10 @@ from typing import Any
 import dlt
 from dlt.extract.resource import DltResource
 
-from ingestion.github.helpers import GitHubApi, RetryPolicy, column_hints, public_url
+from ingestion.github.helpers import GitHubApi, column_hints, public_url
 from ingestion.github_teams import settings
 from ingestion.github_teams.helpers import TeamsCrawl, crawl_teams
+from ingestion.http import RetryPolicy
 from ingestion.snapshots import utc_now
 
 

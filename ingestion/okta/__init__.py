@@ -17,6 +17,7 @@ import dlt
 from dlt.extract.resource import DltResource
 from dlt.sources.helpers.rest_client import RESTClient
 
+from ingestion.http import RetryPolicy
 from ingestion.okta import helpers
 from ingestion.okta.settings import (
     GROUP_COLUMNS,
@@ -47,7 +48,7 @@ def okta_source(
     extracts, so building the source with placeholders is free of side effects.
     """
     snapshots = snapshot_days(snapshot_on, base_url, history)
-    policy = helpers.RetryPolicy(max_attempts, backoff_factor, max_delay)
+    policy = RetryPolicy(max_attempts, backoff_factor, max_delay)
 
     @cache
     def client(url: str) -> RESTClient:

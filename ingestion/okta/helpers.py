@@ -10,17 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import requests
-from dlt.sources.helpers.requests.retry import retry_if_predicate
 from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import HeaderLinkPaginator
-from requests.auth import AuthBase
-from tenacity import RetryCallState, wait_exponential
 
-from ingestion.http import describe_http_error, is_rate_limited, rest_client, wait_for_rate_limit
+from ingestion.http import RetryPolicy, SecretHeaderAuth, describe_http_error, rest_client
 from ingestion.okta.settings import (
     DEPROVISIONED_FILTER,
     GROUPS_PAGE_SIZE,
@@ -37,40 +33,12 @@ class OktaError(RuntimeError):
     """A request to Okta failed for good; the message names the source, status and path."""
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How hard to retry throttling, 5xx and truncated bodies before the run fails."""
-
-    max_attempts: int = 6
-    backoff_factor: float = 0.5
-    max_delay: float = 60.0
-
-
-class OktaAuth(AuthBase):
-    """``Authorization: SSWS <api token>`` or, for an OAuth access token, ``Bearer``.
-
-    Kept out of the client's default headers and out of ``repr`` so the token never lands
-    in a log line or an error message.
-    """
-
-    def __init__(self, scheme: str, token: str) -> None:
-        self.scheme = scheme
-        self._token = token
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        request.headers["Authorization"] = f"{self.scheme} {self._token}"
-        return request
-
-    def __repr__(self) -> str:
-        return f"OktaAuth({self.scheme} ***)"
-
-
-def auth_for(api_token: str | None, access_token: str | None) -> OktaAuth:
+def auth_for(api_token: str | None, access_token: str | None) -> SecretHeaderAuth:
     """SSWS when an API token is configured, else the OAuth bearer token."""
     if api_token:
-        return OktaAuth("SSWS", api_token)
+        return SecretHeaderAuth("Authorization", f"SSWS {api_token}")
     if access_token:
-        return OktaAuth("Bearer", access_token)
+        return SecretHeaderAuth("Authorization", f"Bearer {access_token}")
     raise OktaError(
         f"source {SOURCE}: no credentials; set sources.okta.api_token "
         "(an API token, sent as SSWS) or sources.okta.access_token (OAuth, scopes "
@@ -78,51 +46,9 @@ def auth_for(api_token: str | None, access_token: str | None) -> OktaAuth:
     )
 
 
-def _unreadable_json(response: requests.Response | None, exception: BaseException | None) -> bool:
-    """A 200 whose body is not JSON (a truncated transfer): worth asking again."""
-    if response is None or response.status_code != 200:
-        return False
-    try:
-        response.json()
-    except ValueError:
-        return True
-    return False
-
-
-class _wait(wait_for_rate_limit):
-    """The shared rate-limit wait, except for a 200 that is not throttling (a truncated body).
-
-    Okta stamps ``X-Rate-Limit-Reset`` on every response, so the shared strategy would
-    wait for the rate-limit window to roll over before re-asking for a truncated page.
-    """
-
-    def __call__(self, retry_state: RetryCallState) -> float:
-        outcome = retry_state.outcome
-        if outcome is not None and not outcome.failed:
-            response = outcome.result()
-            if (
-                isinstance(response, requests.Response)
-                and response.status_code == 200
-                and not is_rate_limited(response)
-            ):
-                return wait_exponential.__call__(self, retry_state)
-        return super().__call__(retry_state)
-
-
-def okta_client(base_url: str, auth: OktaAuth, policy: RetryPolicy) -> RESTClient:
-    """The shared rate-limit-aware client, also retrying bodies that are not JSON."""
-    client = rest_client(
-        base_url,
-        headers={"Accept": "application/json"},
-        auth=auth,
-        max_attempts=policy.max_attempts,
-        backoff_factor=policy.backoff_factor,
-        max_delay=policy.max_delay,
-    )
-    retrying = client.session.send.retry  # type: ignore[attr-defined]
-    retrying.retry = retrying.retry | retry_if_predicate(_unreadable_json)
-    retrying.wait = _wait(multiplier=policy.backoff_factor, max=policy.max_delay)
-    return client
+def okta_client(base_url: str, auth: SecretHeaderAuth, policy: RetryPolicy) -> RESTClient:
+    """The shared rate-limit-aware client (it also re-asks for truncated JSON bodies)."""
+    return rest_client(base_url, headers={"Accept": "application/json"}, auth=auth, policy=policy)
 
 
 def _vendor_message(response: requests.Response | None) -> str:

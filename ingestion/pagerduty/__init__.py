@@ -16,6 +16,7 @@ import dlt
 from dlt.extract.resource import DltResource
 from dlt.sources.helpers.rest_client import RESTClient
 
+from ingestion.http import RetryPolicy
 from ingestion.pagerduty import helpers
 from ingestion.pagerduty.settings import (
     INCIDENT_COLUMNS,
@@ -58,7 +59,7 @@ def pagerduty_source(
     """
     snapshots = snapshot_days(snapshot_on, base_url, history)
     day = snapshots[0][0]
-    policy = helpers.RetryPolicy(max_attempts, backoff_factor, max_delay)
+    policy = RetryPolicy(max_attempts, backoff_factor, max_delay)
     until = day_start(day + dt.timedelta(days=1))
     first_since = until - dt.timedelta(days=incidents_since_days)
 

@@ -14,18 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import requests
 from dlt.common import logger
-from dlt.sources.helpers.requests.retry import retry_if_predicate
 from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import BasePaginator
-from requests.auth import AuthBase
-from tenacity import RetryCallState, wait_exponential
 
-from ingestion.http import describe_http_error, is_rate_limited, rest_client, wait_for_rate_limit
+from ingestion.http import RetryPolicy, SecretHeaderAuth, describe_http_error, rest_client
 from ingestion.pagerduty.settings import (
     ACCEPT,
     INCIDENT_STATUSES,
@@ -46,74 +42,14 @@ class PagerDutyError(RuntimeError):
     """A request to PagerDuty failed for good; the message names the source, status and path."""
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How hard to retry throttling, 5xx and truncated bodies before the run fails."""
-
-    max_attempts: int = 6
-    backoff_factor: float = 0.5
-    max_delay: float = 60.0
-
-
-class TokenAuth(AuthBase):
-    """``Authorization: Token token=<api key>``; the key stays out of ``repr`` and logs."""
-
-    def __init__(self, api_key: str) -> None:
-        self._api_key = api_key
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        request.headers["Authorization"] = f"Token token={self._api_key}"
-        return request
-
-    def __repr__(self) -> str:
-        return "TokenAuth(***)"
-
-
-def _unreadable_json(response: requests.Response | None, exception: BaseException | None) -> bool:
-    """A 200 whose body is not JSON (a truncated transfer): worth asking again."""
-    if response is None or response.status_code != 200:
-        return False
-    try:
-        response.json()
-    except ValueError:
-        return True
-    return False
-
-
-class _wait(wait_for_rate_limit):
-    """The shared rate-limit wait, except for a 200 that is not throttling (a truncated body).
-
-    PagerDuty stamps ``ratelimit-reset`` on every response, so the shared strategy would
-    wait for the rate-limit window to roll over before re-asking for a truncated page.
-    """
-
-    def __call__(self, retry_state: RetryCallState) -> float:
-        outcome = retry_state.outcome
-        if outcome is not None and not outcome.failed:
-            response = outcome.result()
-            if (
-                isinstance(response, requests.Response)
-                and response.status_code == 200
-                and not is_rate_limited(response)
-            ):
-                return wait_exponential.__call__(self, retry_state)
-        return super().__call__(retry_state)
-
-
 def pagerduty_client(base_url: str, api_key: str, policy: RetryPolicy) -> RESTClient:
-    """The shared rate-limit-aware client, also retrying bodies that are not JSON."""
-    client = rest_client(
+    """The shared rate-limit-aware client (it also re-asks for truncated JSON bodies)."""
+    return rest_client(
         base_url,
         headers={"Accept": ACCEPT},
-        auth=TokenAuth(api_key),
-        max_attempts=policy.max_attempts,
-        backoff_factor=policy.backoff_factor,
-        max_delay=policy.max_delay,
+        auth=SecretHeaderAuth("Authorization", f"Token token={api_key}"),
+        policy=policy,
     )
-    retrying = client.session.send.retry  # type: ignore[attr-defined]
-    retrying.retry = retrying.retry | retry_if_predicate(_unreadable_json)
-    retrying.wait = _wait(multiplier=policy.backoff_factor, max=policy.max_delay)
-    return client
 
 
 class OffsetCeilingPaginator(BasePaginator):

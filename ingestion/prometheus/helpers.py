@@ -17,7 +17,7 @@ from typing import Any
 from dlt.sources.helpers.rest_client import RESTClient
 from requests import HTTPError, RequestException, Response
 
-from ingestion.http import describe_http_error, rest_client
+from ingestion.http import RetryPolicy, describe_http_error, rest_client
 from ingestion.prometheus import settings
 
 SOURCE = "prometheus"
@@ -36,9 +36,7 @@ def prometheus_client(base_url: str, bearer_token: str | None) -> RESTClient:
     return rest_client(
         base_url,
         headers=headers,
-        max_attempts=settings.MAX_ATTEMPTS,
-        backoff_factor=settings.BACKOFF_FACTOR,
-        max_delay=settings.MAX_DELAY,
+        policy=RetryPolicy(settings.MAX_ATTEMPTS, settings.BACKOFF_FACTOR, settings.MAX_DELAY),
         timeout=settings.TIMEOUT,
     )
 
@@ -71,35 +69,28 @@ def query_range(
     """The ``data`` of a successful ``query_range``; a clear error naming the query if not."""
     params = {"query": expression, "start": start, "end": end, "step": settings.STEP}
     where = f"source {SOURCE}: query {name!r} ({expression})"
-    for attempt in range(1, settings.JSON_ATTEMPTS + 1):
-        try:
-            response = client.get(settings.QUERY_RANGE_PATH, params=params)
-        except RequestException as exc:
-            raise PrometheusError(f"{where} failed: {type(exc).__name__}: {exc}") from None
-        if response.status_code >= 400:
-            detail = _error_detail(response)
-            hint = (
-                " (check sources.prometheus.bearer_token)"
-                if response.status_code in (401, 403)
-                else ""
-            )
-            raise PrometheusError(
-                f"{where} failed: {describe_http_error(SOURCE, HTTPError(response=response))}"
-                + (f": {detail}" if detail else "")
-                + hint
-            )
-        try:
-            body = response.json()
-        except ValueError:
-            log.warning(
-                "%s: body is not valid JSON (attempt %d of %d)",
-                where,
-                attempt,
-                settings.JSON_ATTEMPTS,
-            )
-            continue
-        return envelope_data(body, where)
-    raise PrometheusError(f"{where}: malformed JSON after {settings.JSON_ATTEMPTS} attempts")
+    try:
+        response = client.get(settings.QUERY_RANGE_PATH, params=params)
+    except RequestException as exc:
+        raise PrometheusError(f"{where} failed: {type(exc).__name__}: {exc}") from None
+    if response.status_code >= 400:
+        detail = _error_detail(response)
+        hint = (
+            " (check sources.prometheus.bearer_token)" if response.status_code in (401, 403) else ""
+        )
+        raise PrometheusError(
+            f"{where} failed: {describe_http_error(SOURCE, HTTPError(response=response))}"
+            + (f": {detail}" if detail else "")
+            + hint
+        )
+    try:
+        body = response.json()
+    except ValueError:
+        # the client already asked again for truncated bodies; this one stayed broken
+        raise PrometheusError(
+            f"{where}: malformed JSON after {settings.MAX_ATTEMPTS} attempts"
+        ) from None
+    return envelope_data(body, where)
 
 
 def envelope_data(body: Any, where: str) -> dict[str, Any]:

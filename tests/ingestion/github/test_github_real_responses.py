@@ -15,13 +15,13 @@ from ingestion.github.helpers import (
     GitHubApi,
     GitHubSourceError,
     RepoFacts,
-    RetryPolicy,
     active_workflows,
     ci_facts,
     connection_nodes,
     read_workflows,
     workflow_states,
 )
+from ingestion.http import RetryPolicy
 from tests.ingestion.github.gh_support import real
 
 FAST = RetryPolicy(max_attempts=3, backoff_factor=0.05, max_delay=0.2)

@@ -91,7 +91,16 @@ def test_rate_limit_headers_are_epoch_seconds() -> None:
     assert reset_delay(response, now=reset - 7) == 7
 
 
+def _authorization(auth) -> str:
+    import requests
+
+    return auth(requests.Request("GET", "http://okta.invalid/api/v1/users").prepare()).headers[
+        "Authorization"
+    ]
+
+
 def test_credentials_never_show_in_repr_and_oauth_is_bearer() -> None:
     auth = helpers.auth_for(None, "secret-access-token")
-    assert auth.scheme == "Bearer" and "secret" not in repr(auth)
-    assert helpers.auth_for("secret-api-token", "other").scheme == "SSWS"
+    assert _authorization(auth) == "Bearer secret-access-token"
+    assert "secret" not in repr(auth)
+    assert _authorization(helpers.auth_for("secret-api-token", "other")) == "SSWS secret-api-token"

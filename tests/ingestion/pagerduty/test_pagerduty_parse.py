@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ingestion.http import SecretHeaderAuth
 from ingestion.pagerduty import helpers
 from tests.ingestion.pagerduty.pagerduty_support import real, response_of
 
@@ -143,4 +144,4 @@ def test_incident_windows_respect_the_six_month_range() -> None:
 
 
 def test_the_api_key_never_shows_in_repr() -> None:
-    assert "secret" not in repr(helpers.TokenAuth("secret"))
+    assert "secret" not in repr(SecretHeaderAuth("Authorization", "Token token=secret"))

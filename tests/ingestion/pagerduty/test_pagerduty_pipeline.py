@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from ingestion.http import RetryPolicy
 from ingestion.pagerduty import helpers, pagerduty_source
 from simulator import SimulatorServers, rule_outcomes
 from simulator.model import Company
@@ -325,7 +326,7 @@ def test_a_listing_that_cannot_be_split_fails_at_the_ceiling(
     client = helpers.pagerduty_client(
         servers.base_urls["pagerduty"],
         servers.credentials["pagerduty"]["api_key"],
-        helpers.RetryPolicy(),
+        RetryPolicy(),
     )
     with pytest.raises(helpers.PagerDutyError, match="GET /schedules holds more than 5 items"):
         list(helpers.list_schedules(client))
