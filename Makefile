@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 HOME_DIR ?= .readiness
 
-.PHONY: install demo test dev lint bench clean chromium
+.PHONY: install demo test dev lint bench clean chromium postgres
 
 $(UV):
 	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
@@ -26,10 +26,17 @@ chromium:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
 	  || (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium); }
 
+# PostgreSQL, for the test that runs the same pipeline on a real server.
+postgres:
+	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "installing Debian's postgresql for the PostgreSQL test"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) \
+	  || (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql); }
+
 demo: install
 	$(VENV)/bin/readiness demo --home $(HOME_DIR)
 
-test: install chromium
+test: install chromium postgres
 	$(VENV)/bin/python -m pytest -q -n 2 --dist loadfile
 
 dev: install

@@ -10,6 +10,7 @@ from typing import Any
 import dlt
 
 from ingestion.snapshots import hints, utc_now
+from orchestration.destination import dlt_destination
 from readiness.settings import Settings
 
 META_DATASET = "raw_meta"
@@ -38,7 +39,7 @@ def append_meta(settings: Settings, table: str, row: dict[str, Any]) -> None:
     pipeline = dlt.pipeline(
         pipeline_name="readiness_meta",
         pipelines_dir=str(settings.dlt_dir),
-        destination=dlt.destinations.duckdb(str(settings.warehouse_path)),
+        destination=dlt_destination(settings),
         dataset_name=META_DATASET,
     )
     pipeline.run(

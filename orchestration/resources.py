@@ -18,6 +18,7 @@ class ReadinessResource(dg.ConfigurableResource):
     scorecards_dir: str
     dbt_project_dir: str
     freshness_days: int = 2
+    backend: str = "duckdb"
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ReadinessResource:
@@ -28,6 +29,7 @@ class ReadinessResource(dg.ConfigurableResource):
             scorecards_dir=str(settings.scorecards_dir),
             dbt_project_dir=str(settings.dbt_project_dir),
             freshness_days=settings.freshness_days,
+            backend=settings.backend,
         )
 
     def settings(self) -> Settings:
@@ -38,4 +40,5 @@ class ReadinessResource(dg.ConfigurableResource):
             scorecards_dir=Path(self.scorecards_dir),
             dbt_project_dir=Path(self.dbt_project_dir),
             freshness_days=self.freshness_days,
+            backend=self.backend,
         )

@@ -20,6 +20,16 @@ DEFAULT_SCORECARDS = REPO_ROOT / "scorecards"
 # First day of the daily partitions: history can be evaluated back to here.
 DEFAULT_HISTORY_START = dt.date(2025, 1, 1)
 WAREHOUSE_ALIAS = "warehouse"  # the catalog name views are compiled against
+BACKENDS = ("duckdb", "postgres")
+# PostgreSQL connection settings, read from the environment (the password is a secret:
+# it is never written anywhere by readiness).
+PG_ENVIRONMENT = (
+    "READINESS_PG_HOST",
+    "READINESS_PG_PORT",
+    "READINESS_PG_USER",
+    "READINESS_PG_PASSWORD",
+    "READINESS_PG_DATABASE",
+)
 
 
 @dataclass(frozen=True)
@@ -31,8 +41,13 @@ class Settings:
     dbt_project_dir: Path = field(default_factory=default_dbt_project_dir)
     history_start: dt.date = DEFAULT_HISTORY_START
     freshness_days: int = 2
+    # Where the warehouse lives: "duckdb" (a file in the home folder, published as a
+    # read-only copy) or "postgres" (a server; connection from READINESS_PG_* variables).
+    backend: str = "duckdb"
 
     def __post_init__(self) -> None:
+        if self.backend not in BACKENDS:
+            raise ValueError(f"unknown warehouse backend {self.backend!r}: use one of {BACKENDS}")
         # Absolute paths: Dagster, dlt and dbt run with other working directories.
         for name in ("home", "catalog_dir", "custom_data_dir", "scorecards_dir", "dbt_project_dir"):
             value = getattr(self, name)
@@ -54,6 +69,8 @@ class Settings:
                 values[name] = Path(env[key])
         if env.get("READINESS_FRESHNESS_DAYS"):
             values["freshness_days"] = int(env["READINESS_FRESHNESS_DAYS"])
+        if env.get("READINESS_WAREHOUSE_BACKEND"):
+            values["backend"] = env["READINESS_WAREHOUSE_BACKEND"]
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
@@ -85,9 +102,21 @@ class Settings:
     def dbt_log_dir(self) -> Path:
         return self.home / "dbt" / "logs"
 
+    def postgres_dsn(self, environ: dict[str, str] | None = None) -> str:
+        """The PostgreSQL connection URL from READINESS_PG_* (for dlt; never logged)."""
+        env = os.environ if environ is None else environ
+        user = env.get("READINESS_PG_USER", "readiness")
+        password = env.get("READINESS_PG_PASSWORD", "")
+        host = env.get("READINESS_PG_HOST", "127.0.0.1")
+        port = env.get("READINESS_PG_PORT", "5432")
+        database = env.get("READINESS_PG_DATABASE", "readiness")
+        credentials = f"{user}:{password}" if password else user
+        return f"postgresql://{credentials}@{host}:{port}/{database}"
+
     def dbt_env(self) -> dict[str, str]:
-        """Environment for dbt subprocesses (profiles.yml reads the warehouse path)."""
+        """Environment for dbt subprocesses (profiles.yml reads the warehouse from it)."""
         return {
+            "READINESS_DBT_TARGET": self.backend,
             "READINESS_WAREHOUSE": str(self.warehouse_path),
             "DBT_LOG_PATH": str(self.dbt_log_dir),
             "DBT_TARGET_PATH": str(self.dbt_target_dir),

@@ -133,7 +133,12 @@ def evaluation_assets(
     def published_warehouse(
         context: AssetExecutionContext, readiness: ReadinessResource
     ) -> dg.MaterializeResult:
-        path = publish(readiness.settings())
+        run_settings = readiness.settings()
+        if run_settings.backend == "postgres":
+            # PostgreSQL serves readers and the writer at once (MVCC): the marts the build
+            # committed are what readers see; there is no file to copy.
+            return dg.MaterializeResult(metadata={"backend": "postgres", "schema": "marts"})
+        path = publish(run_settings)
         return dg.MaterializeResult(
             metadata={"path": dg.MetadataValue.path(str(path)), "bytes": path.stat().st_size}
         )

@@ -13,6 +13,7 @@ from dagster import AssetExecutionContext
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
 
+from orchestration.destination import dlt_destination, loader_file_format
 from orchestration.ingestion.failures import failure_message
 from orchestration.ingestion.sources import SourceSpec, source_spec
 from orchestration.meta import record_load_failure
@@ -41,7 +42,7 @@ def pipeline(settings: Settings, spec: SourceSpec) -> dlt.Pipeline:
     return dlt.pipeline(
         pipeline_name=f"readiness_{spec.name}",
         pipelines_dir=str(settings.dlt_dir),
-        destination=dlt.destinations.duckdb(str(settings.warehouse_path)),
+        destination=dlt_destination(settings),
         dataset_name=spec.dataset,
     )
 
@@ -83,8 +84,7 @@ def source_assets(spec: SourceSpec, settings: Settings) -> dg.AssetsDefinition:
                 context=context,
                 dlt_source=spec.build(run_settings, days, **extra),
                 dlt_pipeline=pipeline(run_settings, spec),
-                # Parquet loads into DuckDB many times faster than insert statements.
-                loader_file_format="parquet",
+                loader_file_format=loader_file_format(run_settings),
             )
         except Exception as error:
             message = failure_message(error)

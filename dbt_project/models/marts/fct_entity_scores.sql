@@ -75,7 +75,7 @@ final as (
         ranked.entity_ref,
         case
             when ranked.points_possible > 0
-                then round(100.0 * ranked.points_earned / ranked.points_possible, 2)
+                then {{ round_pct('100.0 * ranked.points_earned / ranked.points_possible') }}
         end as score_pct,
         current_level.level,
         ranked.level_rank,

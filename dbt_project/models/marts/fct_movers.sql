@@ -90,7 +90,7 @@ final as (
         subject_ref,
         score_then,
         score_now,
-        round(score_change, 2) as score_change,
+        {{ round_pct('score_change') }} as score_change,
         level_then,
         level_now,
         level_change,

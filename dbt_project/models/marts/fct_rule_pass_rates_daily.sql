@@ -22,7 +22,7 @@ outcomes as (
         on days.evaluated_on = outcomes.evaluated_on
 ),
 
-final as (
+counts as (
     select
         outcomes.evaluated_on,
         outcomes.scorecard_id,
@@ -36,20 +36,24 @@ final as (
         cast(sum(case when outcomes.outcome = 'exempt' then 1 else 0 end) as integer)
             as exempt_count,
         cast(sum(case when outcomes.outcome = 'not_applicable' then 1 else 0 end) as integer)
-            as not_applicable_count,
-        case when sum(case when outcomes.outcome in ('pass', 'fail', 'unknown') then 1 else 0 end) > 0
-            then round(100.0 * sum(case when outcomes.outcome = 'pass' then 1 else 0 end)
-                / sum(case when outcomes.outcome in ('pass', 'fail', 'unknown') then 1 else 0 end), 2)
-        end as pass_rate_pct,
-        case when sum(case when outcomes.outcome in ('pass', 'fail', 'unknown') then 1 else 0 end) > 0
-            then round(100.0 * sum(case when outcomes.outcome = 'unknown' then 1 else 0 end)
-                / sum(case when outcomes.outcome in ('pass', 'fail', 'unknown') then 1 else 0 end), 2)
-        end as unknown_rate_pct
+            as not_applicable_count
     from outcomes
     inner join scopes
         on scopes.evaluated_on = outcomes.evaluated_on and scopes.entity_ref = outcomes.entity_ref
     group by outcomes.evaluated_on, outcomes.scorecard_id, outcomes.rule_id, scopes.scope_type,
         scopes.scope_ref
+),
+
+final as (
+    select
+        counts.*,
+        case when pass_count + fail_count + unknown_count > 0
+            then {{ round_pct('100.0 * pass_count / (pass_count + fail_count + unknown_count)') }}
+        end as pass_rate_pct,
+        case when pass_count + fail_count + unknown_count > 0
+            then {{ round_pct('100.0 * unknown_count / (pass_count + fail_count + unknown_count)') }}
+        end as unknown_rate_pct
+    from counts
 )
 
 select * from final

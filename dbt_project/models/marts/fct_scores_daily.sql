@@ -29,9 +29,9 @@ final as (
         scopes.scope_type,
         scopes.scope_ref,
         cast(count(*) as integer) as entity_count,
-        round(avg(scores.score_pct), 2) as avg_score_pct,
+        {{ round_pct('avg(scores.score_pct)') }} as avg_score_pct,
         case when sum(scores.points_possible) > 0
-            then round(100.0 * sum(scores.points_earned) / sum(scores.points_possible), 2)
+            then {{ round_pct('100.0 * sum(scores.points_earned) / sum(scores.points_possible)') }}
         end as points_score_pct,
         cast(sum(case when scores.level is null then 1 else 0 end) as integer)
             as entities_without_level,
@@ -40,12 +40,10 @@ final as (
         cast(sum(scores.unknown_count) as integer) as unknown_count,
         cast(sum(scores.exempt_count) as integer) as exempt_count,
         case when sum(scores.pass_count + scores.fail_count + scores.unknown_count) > 0
-            then round(100.0 * sum(scores.pass_count)
-                / sum(scores.pass_count + scores.fail_count + scores.unknown_count), 2)
+            then {{ round_pct('100.0 * sum(scores.pass_count) / sum(scores.pass_count + scores.fail_count + scores.unknown_count)') }}
         end as pass_rate_pct,
         case when sum(scores.pass_count + scores.fail_count + scores.unknown_count) > 0
-            then round(100.0 * sum(scores.unknown_count)
-                / sum(scores.pass_count + scores.fail_count + scores.unknown_count), 2)
+            then {{ round_pct('100.0 * sum(scores.unknown_count) / sum(scores.pass_count + scores.fail_count + scores.unknown_count)') }}
         end as unknown_rate_pct
     from scores
     inner join scopes
