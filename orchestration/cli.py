@@ -325,5 +325,16 @@ def dev(home):
         subprocess.run(command, env=env, check=False, cwd=REPO_ROOT)
 
 
+def _register_commands() -> None:
+    """Commands that live beside the code they drive."""
+    from orchestration.reports.command import gate, report
+
+    main.add_command(report)
+    main.add_command(gate)
+
+
+_register_commands()
+
+
 if __name__ == "__main__":
     main()

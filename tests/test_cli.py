@@ -29,7 +29,11 @@ def readiness(
 
 
 @pytest.mark.parametrize(
-    "command", [[], ["run"], ["validate"], ["serve"], ["demo"], ["dev"], ["simulator"]]
+    "command",
+    [
+        [], ["run"], ["validate"], ["serve"], ["demo"], ["dev"], ["simulator"],
+        ["report"], ["report", "verify"], ["gate"],
+    ],
 )
 def test_every_command_has_help(command):
     result = readiness(*command, "--help")

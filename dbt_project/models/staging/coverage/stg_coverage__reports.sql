@@ -17,8 +17,8 @@ final as (
     select
         snapshot_on,
         lower(repo_full_name) as repo_full_name,
-        cast(100.0 * line_rate as double precision) as line_rate_pct,
-        cast(100.0 * branch_rate as double precision) as branch_rate_pct,
+        {{ round_pct('100.0 * line_rate') }} as line_rate_pct,
+        {{ round_pct('100.0 * branch_rate') }} as branch_rate_pct,
         lines_valid,
         lines_covered,
         generated_at

@@ -1,0 +1,1 @@
+"""Command-line commands for compliance reports and the deploy gate."""
