@@ -1,4 +1,9 @@
-"""The readiness dashboard: `readiness serve` runs this with Streamlit."""
+"""The readiness dashboard: `readiness serve` runs this with Streamlit.
+
+One page per file in `dashboards/views/`; each page renders the shared scorecard and day
+filters itself (`dashboards.filters`), bound to the URL, so every page can be linked
+with its selection (`/team?team=group:default/payments&date=2026-06-15`).
+"""
 
 from __future__ import annotations
 
@@ -10,12 +15,34 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import streamlit as st  # noqa: E402
 
-st.set_page_config(page_title="readiness", page_icon="✅", layout="wide")
+from dashboards.links import PAGE_PATHS  # noqa: E402
+
+st.set_page_config(page_title="readiness", page_icon=":material/verified:", layout="wide")
 
 VIEWS = Path(__file__).resolve().parent / "views"
+
+
+def page(file: str, title: str, icon: str, key: str, **options) -> st.Page:
+    return st.Page(
+        str(VIEWS / file), title=title, icon=icon, url_path=PAGE_PATHS[key] or None, **options
+    )
+
+
 navigation = st.navigation(
-    [
-        st.Page(str(VIEWS / "overview.py"), title="Overview", icon="📊", default=True),
-    ]
+    {
+        "Organisation": [
+            page("overview.py", "Overview", ":material/dashboard:", "overview", default=True),
+            page("heatmap.py", "Heat map", ":material/grid_view:", "heatmap"),
+        ],
+        "Teams and services": [
+            page("team.py", "Team", ":material/groups:", "team"),
+            page("service.py", "Service", ":material/deployed_code:", "service"),
+        ],
+        "Standards and data": [
+            page("scorecards.py", "Scorecards", ":material/rule:", "scorecards"),
+            page("sql.py", "SQL", ":material/terminal:", "sql"),
+            page("dbt_docs.py", "Data docs", ":material/menu_book:", "dbt_docs"),
+        ],
+    }
 )
 navigation.run()

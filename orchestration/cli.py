@@ -189,9 +189,15 @@ def validate(scorecards_dir, catalog_dir):
 
 
 def _serve(settings: Settings, port: int, host: str) -> None:
+    from orchestration.dbt_docs import ensure_dbt_docs
     from readiness.warehouse import published_version
 
     published_version(settings)  # fail early with a clear message when nothing is published
+    try:
+        ensure_dbt_docs(settings, echo=click.echo)
+    except ReadinessError as exc:
+        # The docs page says they are missing; the dashboard itself does not need them.
+        click.secho(f"warning: dbt docs not generated: {exc}", fg="yellow", err=True)
     app = REPO_ROOT / "dashboards" / "app.py"
     click.echo(f"serving the dashboard on http://{host}:{port} (Ctrl-C to stop)")
     command = [
@@ -226,6 +232,21 @@ def serve(home, port, host):
         _serve(_settings(home), port, host)
     except ReadinessError as exc:
         _fail(str(exc))
+
+
+@main.command()
+@HOME_OPTION
+@click.option("--force", is_flag=True, help="Regenerate even when the warehouse is unchanged.")
+def docs(home, force):
+    """Generate the dbt docs (every mart and column) for the published warehouse."""
+    from orchestration.dbt_docs import ensure_dbt_docs, generate_dbt_docs
+
+    settings = _settings(home)
+    try:
+        folder = (generate_dbt_docs if force else ensure_dbt_docs)(settings, echo=click.echo)
+    except ReadinessError as exc:
+        _fail(str(exc))
+    click.echo(f"ok  dbt docs in {folder} (served on the dashboard's Data docs page)")
 
 
 @main.command()

@@ -1,131 +1,210 @@
-"""Overview: the organisation's score, its level distribution, and the score per team."""
+"""Overview: the organisation's score and its trend, levels over time, unknown share,
+who moved most, and who lost a level this week."""
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboards import queries
-from dashboards.data import query, require_published
-from readiness.palette import OUTCOME_COLORS, level_color
+from dashboards import charts, queries
+from dashboards.chart_specs import draw
+from dashboards.data import query
+from dashboards.filters import as_of_caption, scorecard_and_day
+from dashboards.links import service_url, team_url
 
 st.title("Production readiness")
-
-if not require_published():
-    st.stop()
-
-scorecards = query(queries.SCORECARDS)
-if scorecards.empty:
-    st.info("No scorecard has been evaluated yet: run `readiness run`.")
-    st.stop()
-scorecard_id = st.selectbox(
-    "Scorecard",
-    scorecards["scorecard_id"],
-    format_func=lambda sid: scorecards.set_index("scorecard_id").loc[sid, "name"],
-)
-day = query(queries.LATEST_DAY, scorecard_id)["day"].iloc[0]
-if pd.isna(day):
-    st.info("This scorecard has no evaluation yet.")
-    st.stop()
-st.caption(f"Evaluated on {day:%Y-%m-%d}")
+selection = scorecard_and_day()
+st.caption(as_of_caption(selection))
+scorecard_id, day = selection.scorecard_id, selection.day
 
 summary = query(queries.ORG_SUMMARY, scorecard_id, day).iloc[0]
-cols = st.columns(4)
-cols[0].metric("Organisation score", f"{summary.avg_score_pct:.1f}%")
-cols[1].metric("Entities", int(summary.entities))
+
+
+def _delta(now, then, suffix: str = " pts") -> str | None:
+    if pd.isna(now) or pd.isna(then) or abs(now - then) < 0.05:
+        return None
+    return f"{now - then:+.1f}{suffix} in 7 days"
+
+
+levels_over_time = query(
+    queries.SCOPE_LEVEL_TREND, scorecard_id, day, "organisation", "organisation"
+)
+moves = query(
+    queries.MOVERS if selection.is_latest else queries.MOVERS_AT_DAY, scorecard_id, day, 7
+)
+entity_moves = moves[moves.subject_type == "entity"]
+lost = entity_moves[entity_moves.lost_level].sort_values(["level_change", "score_change"])
+
+cols = st.columns(5)
+cols[0].metric(
+    "Organisation score",
+    f"{summary.avg_score_pct:.1f}%",
+    _delta(summary.avg_score_pct, summary.avg_score_pct_7d_ago),
+    help="Average of the entities' scores: points of passing rules / points of rules "
+    "that pass, fail or are unknown.",
+)
+cols[1].metric("Entities", int(summary.entity_count))
 cols[2].metric(
     "Unknown outcomes",
-    f"{summary.unknown_share_pct or 0:.1f}%",
-    help="Share of applicable rule outcomes that are unknown: a fact is missing "
-    "or its source is stale. Unknown is never counted as a failure.",
+    f"{summary.unknown_rate_pct or 0:.1f}%",
+    _delta(summary.unknown_rate_pct, summary.unknown_rate_pct_7d_ago),
+    delta_color="inverse",
+    help="Share of applicable rule outcomes that are unknown: a fact is missing or its "
+    "source is stale. Unknown is never counted as a failure.",
 )
-cols[3].metric("Exempt outcomes", int(summary.exempt_count or 0))
+cols[3].metric("Below the first level", int(summary.entities_without_level or 0))
+cols[4].metric("Lost a level this week", len(lost), delta_color="inverse")
 
 left, right = st.columns(2)
 with left:
-    st.subheader("Levels")
-    levels = query(queries.LEVEL_DISTRIBUTION, scorecard_id, day)
-    levels["color"] = [
-        level_color(name, rank) for name, rank in zip(levels.level, levels.level_rank, strict=True)
-    ]
-    chart = (
-        alt.Chart(levels)
-        .mark_bar()
-        .encode(
-            x=alt.X("level:N", sort=list(levels.level), title=None, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("entities:Q", title="Entities"),
-            color=alt.Color("color:N", scale=None),
-            tooltip=["level", "entities"],
-        )
-    )
-    st.altair_chart(chart, width="stretch")
+    st.subheader("Score and unknown share")
+    trend = query(queries.SCOPE_TREND, scorecard_id, day, "organisation", "organisation")
+    draw(charts.score_trend, trend, width="stretch")
+with right:
+    st.subheader("Levels over time")
+    draw(charts.level_area, levels_over_time, width="stretch")
 
+left, right = st.columns(2)
+with left:
+    st.subheader(f"Levels on {day:%Y-%m-%d}")
+    today_levels = levels_over_time[levels_over_time.evaluated_on.dt.date == day]
+    draw(charts.level_bars, today_levels, width="stretch")
 with right:
     st.subheader("Outcomes")
-    mix = pd.DataFrame(
-        {
-            "outcome": ["pass", "fail", "unknown", "exempt"],
-            "count": [
-                summary.pass_count,
-                summary.fail_count,
-                summary.unknown_count,
-                summary.exempt_count,
-            ],
-        }
-    )
-    chart = (
-        alt.Chart(mix)
-        .mark_arc(innerRadius=60)
-        .encode(
-            theta="count:Q",
-            color=alt.Color(
-                "outcome:N",
-                scale=alt.Scale(
-                    domain=list(OUTCOME_COLORS)[:4],
-                    range=[OUTCOME_COLORS[o] for o in list(OUTCOME_COLORS)[:4]],
-                ),
-            ),
-            tooltip=["outcome", "count"],
-        )
-    )
-    st.altair_chart(chart, width="stretch")
+    counts = {
+        "pass": int(summary.pass_count or 0),
+        "fail": int(summary.fail_count or 0),
+        "unknown": int(summary.unknown_count or 0),
+        "exempt": int(summary.exempt_count or 0),
+    }
+    draw(charts.outcome_donut, counts, width="stretch")
 
-st.subheader("Score per team")
-teams = query(queries.TEAM_SCORES, scorecard_id, day)
-long = teams.melt(
-    id_vars=["team"],
-    value_vars=["pass_count", "fail_count", "unknown_count", "exempt_count"],
-    var_name="outcome",
-    value_name="outcomes",
-)
-long["outcome"] = long["outcome"].str.removesuffix("_count")
-chart = (
-    alt.Chart(long)
-    .mark_bar()
-    .encode(
-        y=alt.Y("team:N", sort=list(teams.team), title=None),
-        x=alt.X("outcomes:Q", stack="normalize", title="Share of rule outcomes"),
-        color=alt.Color(
-            "outcome:N",
-            scale=alt.Scale(
-                domain=["pass", "fail", "unknown", "exempt"],
-                range=[OUTCOME_COLORS[o] for o in ["pass", "fail", "unknown", "exempt"]],
-            ),
-        ),
-        tooltip=["team", "outcome", "outcomes"],
+st.subheader("Lost a level this week")
+if lost.empty:
+    st.write("No entity holds a lower level than seven days before.")
+else:
+    st.dataframe(
+        lost.assign(link=[service_url(ref) for ref in lost.subject_ref])[
+            ["title", "link", "level_then", "level_now", "score_then", "score_now", "score_change"]
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "link": st.column_config.LinkColumn("page", display_text="open"),
+            "score_then": st.column_config.NumberColumn("score 7 days before", format="%.1f"),
+            "score_now": st.column_config.NumberColumn("score now", format="%.1f"),
+            "level_then": "level 7 days before",
+            "level_now": "level now",
+            "score_change": st.column_config.NumberColumn("change (pts)", format="%+.1f"),
+        },
     )
-    .properties(height=max(200, 24 * len(teams)))
+
+st.subheader("Top movers")
+MOVER_KINDS = {"entity": "Services", "team_tree": "Teams (with their child teams)"}
+controls = st.columns([1, 2])
+window = controls[0].segmented_control(
+    "Window",
+    [7, 30, 90],
+    default=7,
+    required=True,
+    format_func=lambda d: f"{d} days",
+    key="movers_window",
 )
-st.altair_chart(chart, width="stretch")
+kind = controls[1].segmented_control(
+    "Who",
+    list(MOVER_KINDS),
+    default="entity",
+    required=True,
+    format_func=MOVER_KINDS.get,
+    key="movers_kind",
+)
+if window != 7:
+    moves = query(
+        queries.MOVERS if selection.is_latest else queries.MOVERS_AT_DAY,
+        scorecard_id,
+        day,
+        window,
+    )
+subset = moves[(moves.subject_type == kind) & moves.score_change.notna()]
+if subset.empty:
+    st.write(f"No history {window} days before {day:%Y-%m-%d} to compare with.")
+else:
+    if kind == "entity":
+        links = [service_url(ref) for ref in subset.subject_ref]
+    else:
+        links = [team_url(ref.removeprefix("team_tree:")) for ref in subset.subject_ref]
+    subset = subset.assign(link=links)
+    shown = ["title", "link", "score_then", "score_now", "score_change"]
+    if kind == "entity":
+        shown += ["level_then", "level_now"]
+    config = {
+        "link": st.column_config.LinkColumn("page", display_text="open"),
+        "score_then": st.column_config.NumberColumn(f"score {window} days before", format="%.1f"),
+        "score_now": st.column_config.NumberColumn("score now", format="%.1f"),
+        "score_change": st.column_config.NumberColumn("change (pts)", format="%+.1f"),
+        "level_then": "level before",
+        "level_now": "level now",
+    }
+    rises, drops = st.columns(2)
+    rises.markdown("**Biggest rises**")
+    rises.dataframe(
+        subset[subset.score_change > 0].nlargest(10, "score_change")[shown],
+        hide_index=True,
+        width="stretch",
+        column_config=config,
+    )
+    drops.markdown("**Biggest drops**")
+    drops.dataframe(
+        subset[subset.score_change < 0].nsmallest(10, "score_change")[shown],
+        hide_index=True,
+        width="stretch",
+        column_config=config,
+    )
+
+st.subheader("Teams")
+teams = query(queries.TEAM_SCORES, scorecard_id, day)
+top = teams[teams.depth == 0].dropna(subset=["tree_score_pct"]).sort_values("tree_score_pct")
+if not top.empty:
+    st.caption("Top-level teams, their child teams included, lowest score first.")
+    tree_counts = teams.dropna(subset=["direct_entities"])
+    # Outcome mix of a top-level team's whole tree: sum of its teams' direct counts.
+    tree_counts = tree_counts.assign(
+        root=tree_counts.path.fillna(tree_counts.team_ref).str.split(" > ").str[0]
+    )
+    mix = (
+        tree_counts.groupby("root")[["pass_count", "fail_count", "unknown_count", "exempt_count"]]
+        .sum()
+        .reset_index()
+        .merge(teams[["team_ref", "team"]], left_on="root", right_on="team_ref", how="left")
+    )
+    mix["team"] = mix.team.fillna(mix.root)
+    order = list(top.team) + sorted(set(mix.team) - set(top.team))
+    draw(charts.outcome_share_bars, mix, "team", order, width="stretch")
+titles = dict(zip(teams.team_ref, teams.team, strict=True))
 st.dataframe(
-    teams[["team", "entity_count", "avg_score_pct", "unknown_rate_pct"]].rename(
-        columns={
-            "entity_count": "entities",
-            "avg_score_pct": "score %",
-            "unknown_rate_pct": "unknown %",
-        }
-    ),
+    teams.assign(
+        link=[team_url(ref) for ref in teams.team_ref],
+        parent=[titles.get(ref) if isinstance(ref, str) else None for ref in teams.parent_ref],
+    )[
+        [
+            "team",
+            "link",
+            "parent",
+            "direct_entities",
+            "direct_score_pct",
+            "tree_entities",
+            "tree_score_pct",
+            "direct_unknown_rate_pct",
+        ]
+    ],
     hide_index=True,
     width="stretch",
+    column_config={
+        "link": st.column_config.LinkColumn("page", display_text="open"),
+        "direct_entities": "own entities",
+        "direct_score_pct": st.column_config.NumberColumn("own score %", format="%.1f"),
+        "tree_entities": "with child teams",
+        "tree_score_pct": st.column_config.NumberColumn("score % with child teams", format="%.1f"),
+        "direct_unknown_rate_pct": st.column_config.NumberColumn("unknown %", format="%.1f"),
+    },
 )

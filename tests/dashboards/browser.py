@@ -1,17 +1,11 @@
-"""Serving the dashboard for tests, and driving Debian's Chromium with Playwright."""
+"""Driving Debian's Chromium with Playwright."""
 
 from __future__ import annotations
 
 import contextlib
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
-from readiness.settings import REPO_ROOT, Settings
+from readiness.settings import REPO_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -27,57 +21,6 @@ CHROMIUM_ARGS = [
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def served_dashboard(settings: Settings):
-    """`readiness serve` on a free port; yields the base URL, stops the server after."""
-    port = free_port()
-    log = (settings.home / "serve.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "orchestration.cli",
-            "serve",
-            "--home",
-            str(settings.home),
-            "--port",
-            str(port),
-        ],
-        cwd=REPO_ROOT,
-        env={**os.environ, "READINESS_HOME": str(settings.home)},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"dashboard did not start: {(settings.home / 'serve.log').read_text()}"
-                )
-            time.sleep(0.3)
-        yield url
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, 15)
-        process.wait(timeout=20)
-        log.close()
-
-
 @contextlib.contextmanager
 def chromium_page():
     from playwright.sync_api import sync_playwright
@@ -91,11 +34,45 @@ def chromium_page():
             browser.close()
 
 
-def screenshot(page, name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+def screenshot(page, name: str, *, folder: Path = ARTIFACTS, full: bool = True) -> Path:
+    """Save a PNG of the page; `full` grows the viewport to the whole scrolled content
+    (Streamlit scrolls inside its main container, which a full-page capture misses)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    viewport = page.viewport_size
+    if full:
+        height = page.evaluate(
+            "() => { const m = document.querySelector('[data-testid=stMain]');"
+            " return m ? m.scrollHeight : document.body.scrollHeight; }"
+        )
+        page.set_viewport_size({"width": viewport["width"], "height": min(int(height), 12_000)})
+        page.wait_for_timeout(300)
+    try:
+        page.screenshot(path=str(path))
+    finally:
+        if full:
+            page.set_viewport_size(viewport)
     return path
+
+
+def wait_rendered(page, timeout: float = 30_000) -> None:
+    """Wait until the script run finished and every chart on the page has drawn."""
+    page.wait_for_function(
+        """() => {
+            const app = document.querySelector('[data-testid=stApp]');
+            if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+            if (document.querySelector('[data-testid=stSkeleton]')) return false;
+            const charts = document.querySelectorAll('.vega-embed');
+            const drawn = document.querySelectorAll('.vega-embed canvas, .vega-embed svg.marks');
+            return drawn.length >= charts.length;
+        }""",
+        timeout=timeout,
+    )
+
+
+def exceptions(page) -> list[str]:
+    """The text of every Streamlit exception box on the page."""
+    return page.get_by_test_id("stException").all_inner_texts()
 
 
 def wait_for_charts(page, count: int, timeout: float = 30_000) -> None:
