@@ -97,6 +97,7 @@ def cases(settings: Settings) -> list[PageCase]:
         PageCase(
             "scorecards", "scorecards", "Scorecards", "Definition history", nav_label="Scorecards"
         ),
+        PageCase("reports", "reports", "Reports", "Evidence folder (zip)", nav_label="Reports"),
         PageCase("sql", "sql", "SQL", "Saved example", nav_label="SQL"),
         PageCase(
             "data docs", "dbt-docs", "Data docs", "Welcome!", in_frame=True, nav_label="Data docs"

@@ -40,6 +40,7 @@ navigation = st.navigation(
         ],
         "Standards and data": [
             page("scorecards.py", "Scorecards", ":material/rule:", "scorecards"),
+            page("reports.py", "Reports", ":material/fact_check:", "reports"),
             page("sql.py", "SQL", ":material/terminal:", "sql"),
             page("dbt_docs.py", "Data docs", ":material/menu_book:", "dbt_docs"),
         ],

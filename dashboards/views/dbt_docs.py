@@ -19,7 +19,7 @@ if not require_published():
 
 current = settings()
 docs = read_generated(current)
-command = f"python -m orchestration.dbt_docs --home {current.home}"
+command = f"readiness docs --home {current.home}"
 if docs is None:
     st.info(
         "The dbt docs have not been generated for this home folder yet. Generate them "

@@ -3,11 +3,13 @@ Chromium, with a screenshot of each in test-artifacts/."""
 
 from __future__ import annotations
 
+import zipfile
 from urllib.parse import quote
 
 import pytest
 
 from orchestration.serving import served_dashboard
+from readiness.reports import verify_folder
 from tests.dashboards.browser import (
     chromium_page,
     exceptions,
@@ -28,7 +30,7 @@ def open_page(page, url: str, name: str, charts: int = 0) -> None:
     assert screenshot(page, f"dashboard-{name}").stat().st_size > 10_000
 
 
-def test_every_page_renders_with_its_key_content(demo_home):
+def test_every_page_renders_with_its_key_content(demo_home, tmp_path):
     from readiness.warehouse import connect_published
 
     connection = connect_published(demo_home)
@@ -71,6 +73,18 @@ def test_every_page_renders_with_its_key_content(demo_home):
 
         open_page(page, f"{url}/scorecards", "scorecards")
         assert page.get_by_text("Definition history").is_visible()
+
+        # The evidence folder downloads as a zip that `readiness report verify` accepts.
+        open_page(page, f"{url}/reports", "reports")
+        with page.expect_download(timeout=60_000) as download:
+            page.get_by_role("button", name="Evidence folder (zip)").click()
+        bundle = tmp_path / "evidence.zip"
+        download.value.save_as(bundle)
+        with zipfile.ZipFile(bundle) as archive:
+            archive.extractall(tmp_path / "evidence")
+        verification = verify_folder(tmp_path / "evidence")
+        assert verification.ok, verification.problems
+        assert (tmp_path / "evidence" / "report.pdf").stat().st_size > 1_000
 
         open_page(page, f"{url}/sql", "sql")
         page.get_by_role("button", name="Run").click()

@@ -186,4 +186,4 @@ def test_scorecards_page(scenario_published, monkeypatch):
 
 def test_dbt_docs_page_says_how_to_generate_them(scenario_published, monkeypatch):
     app = run_page("dbt_docs.py", scenario_published.home, monkeypatch)
-    assert "python -m orchestration.dbt_docs --home" in app.info[0].value
+    assert "readiness docs --home" in app.info[0].value

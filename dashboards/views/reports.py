@@ -1,0 +1,226 @@
+"""Reports: the compliance report of `readiness report`, previewed and downloadable.
+
+The same filters as the command (scorecard, domain, team, entity, one day or a range)
+and the same files: CSV, XLSX, JSON, HTML, PDF, or the whole evidence folder as a ZIP
+with its `manifest.json` of SHA-256 digests (`readiness report verify` checks it once
+unzipped). Files are rendered when their button is clicked, from the report built for
+the current filters (cached per published warehouse version).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+from pydantic import ValidationError
+
+from dashboards import queries, url_state
+from dashboards.data import query, settings, version_key
+from dashboards.filters import scorecard_and_day
+from dashboards.report_files import evidence_bundle, format_file
+from readiness.errors import ReadinessError
+from readiness.reports import Report, ReportFilters, build_report
+
+SCOPE = "reports"
+PERIODS = {"day": "One day", "range": "A range of days"}
+DOWNLOADS = [  # format, label, file name suffix, MIME type
+    ("pdf", "PDF", ".pdf", "application/pdf"),
+    ("xlsx", "Excel", ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("html", "HTML", ".html", "text/html"),
+    ("json", "JSON", ".json", "application/json"),
+    ("csv", "CSV (zip)", "-csv.zip", "application/zip"),
+]
+
+
+@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
+def cached_report(filters_json: str, home: str, version: str) -> Report:
+    del home, version  # cache keys: a new publish builds a new report
+    return build_report(settings(), ReportFilters.model_validate_json(filters_json))
+
+
+def as_frame(items) -> pd.DataFrame:
+    return pd.DataFrame([item.model_dump() for item in items])
+
+
+st.title("Reports")
+selection = scorecard_and_day(with_day=False)
+st.caption(
+    "Compliance evidence for auditors and reviews: what was evaluated, when, under which "
+    "definition (by hash), with which exemptions and which source loads. The same "
+    "report as `readiness report`; see docs/reports.md."
+)
+
+# --- filters -----------------------------------------------------------------------------
+
+domains = query(queries.DOMAINS)
+teams = query(queries.TEAMS)
+team_titles = dict(zip(teams.team_ref, teams.path, strict=True))
+domain_titles = dict(zip(domains.domain_ref, domains.title, strict=True))
+cols = st.columns(3)
+domain = url_state.select(
+    "Domain",
+    list(domain_titles),
+    param="domain",
+    scope=SCOPE,
+    optional=True,
+    placeholder="All domains",
+    format_func=lambda ref: domain_titles.get(ref, ref),
+    container=cols[0],
+)
+team = url_state.select(
+    "Team",
+    list(team_titles),
+    param="team",
+    scope=SCOPE,
+    optional=True,
+    placeholder="All teams",
+    format_func=lambda ref: team_titles.get(ref, ref),
+    container=cols[1],
+    help="The team and every group below it.",
+)
+entities = query(queries.SCORED_ENTITIES, selection.scorecard_id, selection.last_day)
+entity_titles = dict(zip(entities.entity_ref, entities.title, strict=True))
+entity = url_state.select(
+    "Entity",
+    list(entity_titles),
+    param="entity",
+    scope=SCOPE,
+    optional=True,
+    placeholder="All entities",
+    format_func=lambda ref: f"{entity_titles.get(ref, ref)} ({ref})",
+    container=cols[2],
+)
+
+cols = st.columns([1, 1, 1])
+period = url_state.segmented(
+    "Period", list(PERIODS), param="period", scope=SCOPE, default="day",
+    format_func=PERIODS.get, container=cols[0],
+)  # fmt: skip
+bounds = {"min_value": selection.first_day, "max_value": selection.last_day}
+if period == "day":
+    day = url_state.date(
+        "Day", param="day", scope=SCOPE, default=selection.last_day, container=cols[1], **bounds
+    )
+    start = end = None
+else:
+    day = None
+    start = url_state.date(
+        "From",
+        param="from",
+        scope=SCOPE,
+        default=max(selection.first_day, selection.last_day - dt.timedelta(days=29)),
+        container=cols[1],
+        **bounds,
+    )
+    end = url_state.date(
+        "To", param="to", scope=SCOPE, default=selection.last_day, container=cols[2], **bounds
+    )
+
+try:
+    filters = ReportFilters(
+        scorecard=selection.scorecard_id,
+        domain=domain,
+        team=team,
+        entity=entity,
+        day=day,
+        start=start,
+        end=end,
+    )
+    with st.spinner("Building the report ..."):
+        report = cached_report(filters.model_dump_json(), str(settings().home), version_key())
+except ValidationError as exc:
+    st.error("; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors()))
+    st.stop()
+except ReadinessError as exc:
+    st.error(str(exc))
+    st.stop()
+
+# --- summary -----------------------------------------------------------------------------
+
+st.subheader(report.title)
+st.caption(f"{report.scope.description} · {report.period} · generated by {report.generator}")
+if report.missing_days:
+    st.warning(
+        f"{len(report.missing_days)} day(s) of the range were not evaluated and are not in "
+        f"the report: {', '.join(d.isoformat() for d in report.missing_days[:10])}"
+        + (" ..." if len(report.missing_days) > 10 else "")
+    )
+last = report.summary[-1]
+exemption_status = pd.Series([e.status for e in report.exemptions], dtype="object")
+cols = st.columns(5)
+cols[0].metric("Entities", last.entity_count)
+cols[1].metric("Average score", "–" if last.avg_score_pct is None else f"{last.avg_score_pct:.1f}%")
+cols[2].metric("Outcomes", f"{len(report.outcomes):,}")
+cols[3].metric("Active exemptions", int((exemption_status == "active").sum()))
+cols[4].metric("Expired exemptions", int((exemption_status == "expired").sum()))
+st.markdown(
+    "**Definition(s):** "
+    + ", ".join(f"`{d.definition_hash[:12]}` ({len(d.days)} day(s))" for d in report.definitions)
+)
+
+# --- downloads ---------------------------------------------------------------------------
+
+stem = f"readiness-{report.scope.scorecard_id}-{report.period.replace(' ', '')}"
+st.markdown("**Download**")
+cols = st.columns(len(DOWNLOADS) + 1)
+cols[0].download_button(
+    "Evidence folder (zip)",
+    data=lambda: evidence_bundle(report),
+    file_name=f"{stem}.zip",
+    mime="application/zip",
+    type="primary",
+    icon=":material/verified:",
+    on_click="ignore",
+    help="Every format and manifest.json (SHA-256 of each file). Unzip it and check "
+    "it later with `readiness report verify FOLDER`.",
+)
+for col, (fmt, label, suffix, mime) in zip(cols[1:], DOWNLOADS, strict=True):
+    col.download_button(
+        label,
+        data=lambda fmt=fmt: format_file(report, fmt),
+        file_name=f"{stem}{suffix}",
+        mime=mime,
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+# --- contents ----------------------------------------------------------------------------
+
+summary, outcomes, exemptions, definition, sources, evaluations = st.tabs(
+    ["Summary", "Outcomes", "Exemptions", "Definition", "Sources", "Evaluations"]
+)
+with summary:
+    st.dataframe(as_frame(report.summary), hide_index=True, width="stretch")
+    levels = as_frame(report.levels)
+    if not levels.empty:
+        levels["level"] = levels.level.fillna("(below the first level)")
+        st.dataframe(
+            levels.pivot_table(
+                index="evaluated_on", columns="level", values="entity_count", aggfunc="sum"
+            ),
+            width="stretch",
+        )
+with outcomes:
+    frame = as_frame(report.outcomes)
+    st.caption(f"{len(frame):,} outcomes (per entity, rule and day), with reasons and remediation.")
+    st.dataframe(
+        frame.drop(columns=["level_rank"], errors="ignore"), hide_index=True, width="stretch"
+    )
+with exemptions:
+    frame = as_frame(report.exemptions)
+    if frame.empty:
+        st.info("No exemption applies to the entities of this report.")
+    else:
+        st.dataframe(frame, hide_index=True, width="stretch")
+with definition:
+    for item in report.definitions:
+        st.markdown(
+            f"**{item.name}** · definition `{item.definition_hash}` · in force "
+            f"{item.first_in_force_on or '?'} to {item.last_in_force_on or 'now'}"
+        )
+        st.dataframe(as_frame(item.rules), hide_index=True, width="stretch")
+with sources:
+    st.dataframe(as_frame(report.sources), hide_index=True, width="stretch")
+with evaluations:
+    st.dataframe(as_frame(report.evaluations), hide_index=True, width="stretch")
