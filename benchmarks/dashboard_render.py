@@ -97,6 +97,9 @@ def cases(settings: Settings) -> list[PageCase]:
         PageCase(
             "scorecards", "scorecards", "Scorecards", "Definition history", nav_label="Scorecards"
         ),
+        PageCase(
+            "initiatives", "initiatives", "Initiatives", "Burn-up", 1, nav_label="Initiatives"
+        ),
         PageCase("reports", "reports", "Reports", "Evidence folder (zip)", nav_label="Reports"),
         PageCase("sql", "sql", "SQL", "Saved example", nav_label="SQL"),
         PageCase(

@@ -33,6 +33,7 @@ navigation = st.navigation(
         "Organisation": [
             page("overview.py", "Overview", ":material/dashboard:", "overview", default=True),
             page("heatmap.py", "Heat map", ":material/grid_view:", "heatmap"),
+            page("initiatives.py", "Initiatives", ":material/flag:", "initiatives"),
         ],
         "Teams and services": [
             page("team.py", "Team", ":material/groups:", "team"),

@@ -94,6 +94,66 @@ def level_area(level_trend: pd.DataFrame) -> alt.Chart:
     )
 
 
+def burn_up(progress: pd.DataFrame, due_date, projected_on) -> alt.LayerChart:
+    """Percent of the initiative's entities done per day ("done"), the straight line to
+    100 % on the due date ("plan"), and the projection from the recent rate to 100 %
+    ("projected", when there is one); the due date is a red rule."""
+    done = progress.assign(series="done")[["evaluated_on", "pct_complete", "series"]]
+    plan = pd.DataFrame(
+        {
+            "evaluated_on": [progress.evaluated_on.iloc[0], pd.Timestamp(due_date)],
+            "pct_complete": [progress.expected_pct.iloc[0], 100.0],
+            "series": "plan",
+        }
+    )
+    lines = [done, plan]
+    if projected_on is not None and not pd.isna(projected_on):
+        lines.append(
+            pd.DataFrame(
+                {
+                    "evaluated_on": [progress.evaluated_on.iloc[-1], pd.Timestamp(projected_on)],
+                    "pct_complete": [progress.pct_complete.iloc[-1], 100.0],
+                    "series": "projected",
+                }
+            )
+        )
+    frame = pd.concat(lines, ignore_index=True)
+    frame["evaluated_on"] = pd.to_datetime(frame.evaluated_on)
+    series = list(frame.series.unique())
+    colors = {
+        "done": OUTCOME_COLORS["pass"],
+        "plan": "#8e9aa6",
+        "projected": "#1f4e79",
+    }
+    base = alt.Chart(frame).encode(
+        x=alt.X("evaluated_on:T", title=None),
+        y=alt.Y("pct_complete:Q", title="% of entities done", scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color(
+            "series:N",
+            scale=alt.Scale(domain=series, range=[colors[name] for name in series]),
+            legend=alt.Legend(orient="bottom", title=None),
+        ),
+        strokeDash=alt.StrokeDash(
+            "series:N",
+            scale=alt.Scale(
+                domain=series, range=[[1, 0] if name == "done" else [6, 4] for name in series]
+            ),
+            legend=None,
+        ),
+        tooltip=[
+            alt.Tooltip("evaluated_on:T", title="day"),
+            "series:N",
+            alt.Tooltip("pct_complete:Q", title="% done", format=".1f"),
+        ],
+    )
+    due = (
+        alt.Chart(pd.DataFrame({"due": [pd.Timestamp(due_date)]}))
+        .mark_rule(color=OUTCOME_COLORS["fail"], strokeDash=[2, 2])
+        .encode(x="due:T", tooltip=[alt.Tooltip("due:T", title="due date")])
+    )
+    return alt.layer(base.mark_line(), due).properties(height=280)
+
+
 def level_bars(levels: pd.DataFrame) -> alt.Chart:
     """Entities per level on one day."""
     return (

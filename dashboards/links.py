@@ -14,6 +14,7 @@ PAGE_PATHS = {
     "team": "team",
     "service": "service",
     "scorecards": "scorecards",
+    "initiatives": "initiatives",
     "reports": "reports",
     "sql": "sql",
     "dbt_docs": "dbt-docs",

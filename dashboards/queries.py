@@ -677,6 +677,63 @@ order by evaluated_at desc, evaluated_on desc
 limit 200
 """
 
+# --- initiatives ------------------------------------------------------------------------
+
+# $1 scorecard, $2 day: the initiatives in force and their progress that day
+INITIATIVES = """
+select initiatives.initiative_id, initiatives.name, initiatives.description,
+    initiatives.target_text, initiatives.entity_filter_text, initiatives.teams,
+    initiatives.start_date, initiatives.due_date, initiatives.owner_ref, initiatives.file,
+    initiatives.definition_hash, progress.entities_in_scope, progress.entities_done,
+    progress.entities_remaining, progress.pct_complete, progress.expected_pct,
+    progress.burn_rate_per_day, progress.projected_completion_on, progress.days_left,
+    progress.status, progress.is_lagging
+from marts.dim_initiatives as initiatives
+left join marts.fct_initiative_progress_daily as progress
+    on progress.initiative_id = initiatives.initiative_id
+    and progress.scope_type = 'initiative'
+    and progress.evaluated_on = $2
+where initiatives.scorecard_id = $1 and initiatives.is_current
+order by initiatives.due_date, initiatives.initiative_id
+"""
+
+# $1 initiative, $2 day: the whole initiative's burn-up up to that day
+INITIATIVE_BURN_UP = """
+select evaluated_on, entities_in_scope, entities_done, entities_remaining, pct_complete,
+    expected_pct, projected_completion_on, status
+from marts.fct_initiative_progress_daily
+where initiative_id = $1 and scope_type = 'initiative' and evaluated_on <= $2
+order by evaluated_on
+"""
+
+# $1 initiative, $2 day: each owning team's progress that day, lagging teams first
+INITIATIVE_TEAMS = """
+select progress.scope_ref as team_ref, coalesce(teams.title, progress.scope_ref) as team,
+    progress.parent_team_ref, progress.entities_in_scope, progress.entities_done,
+    progress.entities_remaining, progress.pct_complete, progress.expected_pct,
+    progress.burn_rate_per_day, progress.projected_completion_on, progress.status,
+    progress.is_lagging
+from marts.fct_initiative_progress_daily as progress
+left join marts.dim_teams as teams on teams.team_ref = progress.scope_ref
+where progress.initiative_id = $1 and progress.scope_type = 'team'
+    and progress.evaluated_on = $2
+order by progress.is_lagging desc, progress.pct_complete, progress.entities_remaining desc,
+    team
+"""
+
+# $1 initiative, $2 day: what remains to do, per entity and rule
+INITIATIVE_ACTION_ITEMS = """
+select items.team_ref,
+    coalesce(teams.title, items.team_ref, '(owner not resolved)') as team, items.entity_ref,
+    coalesce(entities.title, items.entity_ref) as entity, items.rule_id, items.rule_name,
+    items.level, items.points, items.outcome, items.reason, items.remediation
+from marts.fct_initiative_action_items as items
+left join marts.dim_entities as entities on entities.entity_ref = items.entity_ref
+left join marts.dim_teams as teams on teams.team_ref = items.team_ref
+where items.initiative_id = $1 and items.evaluated_on = $2
+order by team, entity, items.level_rank, items.rule_position
+"""
+
 # --- SQL page --------------------------------------------------------------------------
 
 MART_COLUMNS = """

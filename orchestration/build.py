@@ -12,6 +12,7 @@ from orchestration.evaluation.manifest import dbt_executable
 from orchestration.evaluation.sensors import TRIGGER_TAG, evaluation_sensors
 from orchestration.ingestion.assets import source_assets
 from orchestration.ingestion.sources import SOURCES, configured_sources
+from orchestration.notifications.assets import NOTIFY_JOB, notification_assets
 from orchestration.partitions import daily_partitions, window_tags
 from orchestration.progress import progress_logger
 from orchestration.resources import ReadinessResource
@@ -25,6 +26,9 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     partitions = daily_partitions(settings)
     ingestion = {spec.name: source_assets(spec, settings) for spec in SOURCES}
     evaluation = evaluation_assets(settings, partitions)
+    # Notifications follow the publish in the same run: one writer on the working
+    # warehouse at a time, and every publish is followed by the messages it makes due.
+    notifications = notification_assets(after=dg.AssetKey("published_warehouse"))
 
     # Ingestion loads the configured sources (one failing does not stop the others);
     # evaluation then builds, tests and publishes whatever was loaded.
@@ -38,9 +42,18 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     checks = freshness_checks()
     evaluate_job = dg.define_asset_job(
         EVALUATE_JOB,
-        selection=dg.AssetSelection.assets(*evaluation) | dg.AssetSelection.checks(*checks),
+        selection=dg.AssetSelection.assets(*evaluation, *notifications)
+        | dg.AssetSelection.checks(*checks),
         partitions_def=partitions,
-        description="Evaluate the days with dbt (one invocation for a range), test, publish.",
+        description="Evaluate the days with dbt (one invocation for a range), test, publish, "
+        "then send the notifications it makes due.",
+        executor_def=dg.in_process_executor,
+    )
+    notify_job = dg.define_asset_job(
+        NOTIFY_JOB,
+        selection=dg.AssetSelection.assets(*notifications),
+        description="Send the initiative notifications due on the latest evaluated day "
+        "(or a given day), retrying failed deliveries (`readiness notify`).",
         executor_def=dg.in_process_executor,
     )
 
@@ -59,9 +72,9 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         )
 
     return dg.Definitions(
-        assets=[*ingestion.values(), *evaluation],
+        assets=[*ingestion.values(), *evaluation, *notifications],
         asset_checks=checks,
-        jobs=[ingest_job, evaluate_job],
+        jobs=[ingest_job, evaluate_job, notify_job],
         schedules=[daily_schedule],
         sensors=evaluation_sensors(ingest_job, evaluate_job),
         resources={

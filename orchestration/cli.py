@@ -45,10 +45,17 @@ def _echo_run_summary(settings: Settings, summary, day: dt.date) -> None:
             click.echo(f"  {failure}", err=True)
         if summary.log_path:
             click.echo(f"  dbt log: {summary.log_path}", err=True)
-        click.echo(
-            "  the published warehouse was left as it was: dashboards still show the last good run",
-            err=True,
-        )
+        if summary.published:
+            click.echo(
+                f"  the evaluation was published ({summary.published}); a step after it failed",
+                err=True,
+            )
+        else:
+            click.echo(
+                "  the published warehouse was left as it was: dashboards still show the last "
+                "good run",
+                err=True,
+            )
         sys.exit(1)
     window = (
         str(summary.start) if summary.start == summary.end else f"{summary.start} to {summary.end}"
@@ -163,10 +170,10 @@ def run(home, catalog_dir, custom_data_dir, scorecards_dir, day, start, end, ree
     "catalog_dir",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     default=None,
-    help="Catalog folder: also check that exemptions name real entities.",
+    help="Catalog folder: also check that exemptions and initiatives name real entities.",
 )
 def validate(scorecards_dir, catalog_dir):
-    """Validate scorecards and exemptions; exit non-zero on any problem."""
+    """Validate scorecards, exemptions and initiatives; exit non-zero on any problem."""
     from ingestion.catalog.parse import read_catalog
     from readiness.standards import load_standards
 
@@ -186,6 +193,17 @@ def validate(scorecards_dir, catalog_dir):
             f"definition {scorecard.definition_hash[:12]}"
         )
     click.echo(f"ok  {len(standards.exemptions)} exemption(s)")
+    click.echo(f"ok  {len(standards.initiatives)} initiative(s)")
+    for initiative in standards.initiatives:
+        target = (
+            f"level {initiative.target_level}"
+            if initiative.target_level
+            else f"rules {', '.join(initiative.target_rules)}"
+        )
+        click.echo(
+            f"ok  initiative {initiative.id}: {target} on {initiative.initiative.scorecard}, "
+            f"{initiative.initiative.start_date} to {initiative.initiative.due_date}"
+        )
 
 
 def _serve(settings: Settings, port: int, host: str) -> None:
@@ -348,10 +366,12 @@ def dev(home):
 
 def _register_commands() -> None:
     """Commands that live beside the code they drive."""
+    from orchestration.notifications.command import notify_command
     from orchestration.reports.command import gate, report
 
     main.add_command(report)
     main.add_command(gate)
+    main.add_command(notify_command)
 
 
 _register_commands()

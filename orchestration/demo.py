@@ -7,6 +7,12 @@ on 127.0.0.1. The sources are pointed at those servers exactly as they would be 
 real services (``SOURCES__<NAME>__...`` configuration), with ``/_as_of/{date}`` base URLs
 so that one backfill run loads every day's state. Then one run ingests and evaluates the
 whole history.
+
+The standards are the shipped ones (or ``READINESS_SCORECARDS``), copied into
+``<home>/demo/scorecards/`` with the initiatives re-dated: their history ends on the day
+the demo runs, so every initiative date moves by the same number of days, the one that
+puts the earliest start date on the first day of the history. Each initiative keeps its
+length and its place relative to the others, and shows its whole history.
 """
 
 from __future__ import annotations
@@ -14,10 +20,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from orchestration.runner import RunSummary, run_days
 from readiness.settings import Settings
@@ -51,6 +59,51 @@ def simulator_config(servers, org: str) -> dict[str, str]:
         "SOURCES__PROMETHEUS__BASE_URL": urls["prometheus"],
         "SOURCES__COVERAGE__BASE_URL": urls["artifacts"],
         "SOURCES__COVERAGE__TOKEN": creds["artifacts"]["bearer_token"],
+    }
+
+
+_DATE_LINE = re.compile(
+    r"^(?P<key>start_date|due_date)(?P<sep>:[ \t]*)(?P<date>\d{4}-\d{2}-\d{2})\b", re.MULTILINE
+)
+
+
+def demo_standards(
+    source: Path, target: Path, first: dt.date
+) -> dict[str, tuple[dt.date, dt.date]]:
+    """Copy the standards folder to ``target``, moving every initiative's dates by the days
+    that put the earliest start date on ``first`` (comments and layout are kept).
+
+    Returns each initiative's (start date, due date) in the copy."""
+    from readiness.initiatives import INITIATIVES_FOLDER
+    from readiness.yamlfile import yaml_files
+
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(source, target)
+    files = (
+        yaml_files(target / INITIATIVES_FOLDER) if (target / INITIATIVES_FOLDER).is_dir() else []
+    )
+    texts = {path: path.read_text() for path in files}
+    starts = [
+        dt.date.fromisoformat(match["date"])
+        for text in texts.values()
+        for match in _DATE_LINE.finditer(text)
+        if match["key"] == "start_date"
+    ]
+    if not starts:
+        return {}
+    shift = first - min(starts)
+
+    def moved(match: re.Match) -> str:
+        day = dt.date.fromisoformat(match["date"]) + shift
+        return f"{match['key']}{match['sep']}{day.isoformat()}"
+
+    for path, text in texts.items():
+        path.write_text(_DATE_LINE.sub(moved, text))
+    from readiness.standards import load_standards
+
+    return {
+        initiative.id: (initiative.initiative.start_date, initiative.initiative.due_date)
+        for initiative in load_standards(target).initiatives
     }
 
 
@@ -97,8 +150,19 @@ def run_demo(
         f"{len(company.teams)} teams, {len(company.domains)} domains; catalog and custom data "
         f"for {days} days in {demo_dir} ({time.monotonic() - began:.1f}s)"
     )
+    initiatives = demo_standards(settings.scorecards_dir, demo_dir / "scorecards", first)
+    if initiatives:
+        echo(
+            "initiatives re-dated to the demo's history: "
+            + ", ".join(
+                f"{initiative} {start} to {due}"
+                for initiative, (start, due) in sorted(initiatives.items())
+            )
+        )
     demo_settings = settings.with_(
-        catalog_dir=catalog_dir / "{date}", custom_data_dir=custom_data_dir / "{date}"
+        catalog_dir=catalog_dir / "{date}",
+        custom_data_dir=custom_data_dir / "{date}",
+        scorecards_dir=demo_dir / "scorecards",
     )
     with SimulatorServers(company) as servers:
         echo(

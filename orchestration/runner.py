@@ -53,9 +53,9 @@ class RunSummary:
     success: bool  # evaluated, tested and published
     seconds: float
     run_ids: list[str] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)  # evaluation failures (nothing published)
+    failures: list[str] = field(default_factory=list)  # failed evaluation steps
     source_failures: list[str] = field(default_factory=list)  # sources that failed to load
-    published: Path | None = None
+    published: Path | None = None  # set when this run published (even if a later step failed)
     log_path: Path | None = None
 
 
@@ -120,7 +120,12 @@ def run_days(
     summary.run_ids.append(result.run_id)
     summary.failures = _failures(result)
     summary.success = result.success
-    summary.published = settings.published_path if result.success else None
+    # Published even when a later step (notifications) failed: say so, not the opposite.
+    published = any(
+        event.asset_key == dg.AssetKey("published_warehouse")
+        for event in result.get_asset_materialization_events()
+    )
+    summary.published = settings.published_path if published else None
     summary.seconds = time.monotonic() - began
     return summary
 

@@ -1,4 +1,5 @@
-"""Everything in the scorecards folder, validated together: scorecards and exemptions.
+"""Everything in the scorecards folder, validated together: scorecards, exemptions and
+initiatives.
 
 ``readiness validate`` and the ``scorecards`` dlt source both go through
 :func:`load_standards`, so what validates is exactly what loads.
@@ -12,6 +13,7 @@ from pathlib import Path
 from readiness.errors import Problems
 from readiness.exemptions import LocatedExemption, load_exemptions
 from readiness.facts import Fact, load_facts
+from readiness.initiatives import INITIATIVES_FOLDER, CompiledInitiative, load_initiatives
 from readiness.scorecards import CompiledScorecard, load_scorecards
 
 EXEMPTIONS_FOLDER = "exemptions"
@@ -22,6 +24,7 @@ class Standards:
     folder: Path
     scorecards: tuple[CompiledScorecard, ...]
     exemptions: tuple[LocatedExemption, ...]
+    initiatives: tuple[CompiledInitiative, ...] = ()
 
 
 def load_standards(
@@ -34,5 +37,8 @@ def load_standards(
     problems = Problems()
     scorecards = load_scorecards(folder, facts, problems)
     exemptions = load_exemptions(folder / EXEMPTIONS_FOLDER, scorecards, problems, known_entities)
+    initiatives = load_initiatives(
+        folder / INITIATIVES_FOLDER, scorecards, facts, problems, known_entities
+    )
     problems.raise_if_any(f"invalid standards in {folder}")
-    return Standards(folder, tuple(scorecards), tuple(exemptions))
+    return Standards(folder, tuple(scorecards), tuple(exemptions), tuple(initiatives))

@@ -1,8 +1,12 @@
-"""dlt source: the standards as code (scorecards and exemptions), validated and compiled.
+"""dlt source: the standards as code (scorecards, exemptions and initiatives), validated
+and compiled.
 
 Tables (dataset ``raw_scorecards``): ``snapshots`` (which definition hash of each
 scorecard a load put in force), ``scorecards``, ``levels``, ``rules`` (appended per load;
-staging keeps one row per definition hash) and ``exemptions`` (the full set per load).
+staging keeps one row per definition hash), ``exemptions`` (the full set per load), and
+for initiatives ``initiative_snapshots`` (which definition hash of each initiative a load
+put in force), ``initiatives``, ``initiative_rules`` (the target rules) and
+``initiative_teams`` (the team filter), appended per load like scorecards.
 Invalid standards raise ``SpecError`` before anything is loaded.
 """
 
@@ -18,6 +22,7 @@ import dlt
 
 from ingestion.snapshots import hints, snapshot_table, utc_now
 from readiness.facts import load_facts
+from readiness.initiatives import CompiledInitiative
 from readiness.scorecards import CompiledScorecard
 from readiness.standards import Standards, load_standards
 
@@ -88,6 +93,50 @@ def scorecard_rows(scorecard: CompiledScorecard) -> dict[str, list[dict[str, Any
     }
 
 
+def initiative_rows(compiled: CompiledInitiative) -> dict[str, list[dict[str, Any]]]:
+    """The warehouse rows of one compiled initiative definition."""
+    initiative = compiled.initiative
+    settings = initiative.notifications
+    key = {"initiative_id": compiled.id, "definition_hash": compiled.definition_hash}
+    condition = compiled.entity_filter
+    return {
+        "initiatives": [
+            {
+                **key,
+                "name": initiative.name,
+                "description": initiative.description.strip(),
+                "scorecard_id": initiative.scorecard,
+                "target_type": "level" if compiled.target_level else "rules",
+                "target_level": compiled.target_level,
+                "target_level_rank": compiled.target_level_rank,
+                "entity_filter_text": condition.source_text if condition else None,
+                "entity_filter_sql_duckdb": condition.sql["duckdb"] if condition else None,
+                "entity_filter_sql_postgres": condition.sql["postgres"] if condition else None,
+                "start_date": initiative.start_date,
+                "due_date": initiative.due_date,
+                "owner_ref": compiled.owner_ref,
+                "channels": ",".join(settings.channels),
+                "digest_cadence": settings.digest.cadence,
+                "digest_weekday": settings.digest.weekday,
+                "reminder_days": ",".join(str(d) for d in sorted(set(settings.reminders))),
+                "escalate_overdue": settings.escalate_overdue,
+                "level_drop_alerts": settings.level_drop_alerts,
+                "definition_json": json.dumps(
+                    initiative.model_dump(mode="json"), sort_keys=True, separators=(",", ":")
+                ),
+                "file": str(compiled.file),
+                "line": compiled.line,
+                "first_loaded_at": utc_now(),
+            }
+        ],
+        "initiative_rules": [
+            {**key, "rule_id": rule_id, "position": position}
+            for position, rule_id in enumerate(compiled.target_rules, start=1)
+        ],
+        "initiative_teams": [{**key, "team_ref": team_ref} for team_ref in compiled.team_refs],
+    }
+
+
 _COLUMNS: dict[str, dict[str, str]] = {
     "scorecards": {
         "scorecard_id": "text",
@@ -130,6 +179,43 @@ _COLUMNS: dict[str, dict[str, str]] = {
         "applies_to_facts": "text",
         "position": "bigint",
     },
+    "initiatives": {
+        "initiative_id": "text",
+        "definition_hash": "text",
+        "name": "text",
+        "description": "text",
+        "scorecard_id": "text",
+        "target_type": "text",
+        "target_level": "text",
+        "target_level_rank": "bigint",
+        "entity_filter_text": "text",
+        "entity_filter_sql_duckdb": "text",
+        "entity_filter_sql_postgres": "text",
+        "start_date": "date",
+        "due_date": "date",
+        "owner_ref": "text",
+        "channels": "text",
+        "digest_cadence": "text",
+        "digest_weekday": "text",
+        "reminder_days": "text",
+        "escalate_overdue": "bool",
+        "level_drop_alerts": "bool",
+        "definition_json": "text",
+        "file": "text",
+        "line": "bigint",
+        "first_loaded_at": "timestamp",
+    },
+    "initiative_rules": {
+        "initiative_id": "text",
+        "definition_hash": "text",
+        "rule_id": "text",
+        "position": "bigint",
+    },
+    "initiative_teams": {
+        "initiative_id": "text",
+        "definition_hash": "text",
+        "team_ref": "text",
+    },
 }
 
 
@@ -151,6 +237,24 @@ def scorecards_source(path: str = dlt.config.value, snapshot_on: dt.date | None 
         return dlt.resource(
             rows, name=name, write_disposition="append", columns=hints(_COLUMNS[name])
         )
+
+    def initiative_table(name: str):
+        def rows():
+            for initiative in standards().initiatives:
+                yield from initiative_rows(initiative)[name]
+
+        return dlt.resource(
+            rows, name=name, write_disposition="append", columns=hints(_COLUMNS[name])
+        )
+
+    def initiatives_in_force():
+        for initiative in standards().initiatives:
+            yield {
+                "initiative_id": initiative.id,
+                "definition_hash": initiative.definition_hash,
+                "snapshot_on": day,
+                "loaded_at": utc_now(),
+            }
 
     def in_force():
         for scorecard in standards().scorecards:
@@ -211,4 +315,20 @@ def scorecards_source(path: str = dlt.config.value, snapshot_on: dt.date | None 
                 "line": "bigint",
             },
         ),
+        dlt.resource(
+            initiatives_in_force,
+            name="initiative_snapshots",
+            write_disposition="append",
+            columns=hints(
+                {
+                    "initiative_id": "text",
+                    "definition_hash": "text",
+                    "snapshot_on": "date",
+                    "loaded_at": "timestamp",
+                }
+            ),
+        ),
+        initiative_table("initiatives"),
+        initiative_table("initiative_rules"),
+        initiative_table("initiative_teams"),
     )

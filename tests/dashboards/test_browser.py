@@ -74,6 +74,9 @@ def test_every_page_renders_with_its_key_content(demo_home, tmp_path):
         open_page(page, f"{url}/scorecards", "scorecards")
         assert page.get_by_text("Definition history").is_visible()
 
+        open_page(page, f"{url}/initiatives", "initiatives", charts=1)
+        assert page.get_by_role("heading", name="Lagging teams").is_visible()
+
         # The evidence folder downloads as a zip that `readiness report verify` accepts.
         open_page(page, f"{url}/reports", "reports")
         with page.expect_download(timeout=60_000) as download:

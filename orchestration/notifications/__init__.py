@@ -1,0 +1,1 @@
+"""Sending initiative notifications: the Dagster step after publish, and `readiness notify`."""
