@@ -163,7 +163,7 @@ st.markdown(
 
 stem = f"readiness-{report.scope.scorecard_id}-{report.period.replace(' ', '')}"
 st.markdown("**Download**")
-cols = st.columns(len(DOWNLOADS) + 1)
+cols = st.columns([2] + [1] * len(DOWNLOADS))
 cols[0].download_button(
     "Evidence folder (zip)",
     data=lambda: evidence_bundle(report),
@@ -195,12 +195,11 @@ with summary:
     levels = as_frame(report.levels)
     if not levels.empty:
         levels["level"] = levels.level.fillna("(below the first level)")
-        st.dataframe(
-            levels.pivot_table(
-                index="evaluated_on", columns="level", values="entity_count", aggfunc="sum"
-            ),
-            width="stretch",
+        table = levels.pivot_table(
+            index="evaluated_on", columns="level", values="entity_count", aggfunc="sum"
         )
+        ladder = ["(below the first level)", *report.level_order]
+        st.dataframe(table[[level for level in ladder if level in table.columns]], width="stretch")
 with outcomes:
     frame = as_frame(report.outcomes)
     st.caption(f"{len(frame):,} outcomes (per entity, rule and day), with reasons and remediation.")
