@@ -37,7 +37,7 @@ demo: install
 	$(VENV)/bin/readiness demo --home $(HOME_DIR)
 
 test: install chromium postgres
-	$(VENV)/bin/python -m pytest -q -n 2 --dist loadfile
+	$(VENV)/bin/python -m pytest -q -n 2 --dist loadfile --durations=15
 
 dev: install
 	$(VENV)/bin/readiness dev --home $(HOME_DIR)

@@ -26,6 +26,7 @@ The table gives, per page, the cold open, the median and maximum open over all r
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import statistics
 import time
@@ -67,6 +68,15 @@ def cases(settings: Settings) -> list[PageCase]:
     """Every page, with a team (the one with the most services) and a service to open."""
     connection = connect_published(settings)
     try:
+        # The scorecard the pages show: one with initiatives (so that page has its
+        # burn-up), else the first; every URL names it.
+        (scorecard,) = connection.execute(
+            "select scorecards.scorecard_id from marts.dim_scorecards as "
+            "scorecards where scorecards.is_current order by exists (select 1 from "
+            "marts.dim_initiatives as initiatives where initiatives.is_current and "
+            "initiatives.scorecard_id = scorecards.scorecard_id) desc, scorecards.scorecard_id "
+            "limit 1"
+        ).fetchone()
         team = connection.execute(
             "select scope_ref from marts.fct_scores_daily where scope_type = 'team_tree' "
             "and evaluated_on = (select max(evaluated_on) from marts.fct_scores_daily) "
@@ -79,6 +89,14 @@ def cases(settings: Settings) -> list[PageCase]:
         ).fetchone()[0]
     finally:
         connection.close()
+    pinned = f"scorecard={quote(scorecard)}"
+    return [
+        dataclasses.replace(case, path=f"{case.path}{'&' if '?' in case.path else '?'}{pinned}")
+        for case in _cases(team, service)
+    ]
+
+
+def _cases(team: str, service: str) -> list[PageCase]:
     return [
         PageCase("overview", "", "Production readiness", "Top movers", 5, nav_label="Overview"),
         PageCase("heat map (teams)", "heatmap", "Heat map", "Drill into", 1, nav_label="Heat map"),
@@ -132,7 +150,10 @@ def open_once(context, url: str, case: PageCase, screenshot: Path | None) -> flo
     try:
         began = time.perf_counter()
         page.goto(f"{url}/{case.path}")
-        wait_complete(page, case)
+        try:
+            wait_complete(page, case)
+        except Exception as exc:
+            raise RuntimeError(f"page {case.name!r} ({case.path}) did not render: {exc}") from exc
         seconds = time.perf_counter() - began
         if screenshot is not None:
             # Show more than one screen of the page, up to SCREENSHOT_MAX_HEIGHT pixels.
@@ -153,7 +174,7 @@ def switch_times(context, url: str, page_cases: list[PageCase], runs: int) -> di
     page = context.new_page()
     times: dict[str, list[float]] = {case.name: [] for case in page_cases if case.nav_label}
     try:
-        page.goto(url)
+        page.goto(f"{url}/{page_cases[0].path}")
         wait_complete(page, page_cases[0])
         nav = page.get_by_test_id("stSidebarNav")
         for _ in range(runs):
@@ -165,7 +186,10 @@ def switch_times(context, url: str, page_cases: list[PageCase], runs: int) -> di
                     page.get_by_role("heading", name="SQL", exact=True).wait_for()
                 began = time.perf_counter()
                 nav.get_by_role("link", name=case.nav_label, exact=True).click()
-                wait_complete(page, case)
+                try:
+                    wait_complete(page, case)
+                except Exception as exc:
+                    raise RuntimeError(f"switching to {case.name!r} did not render: {exc}") from exc
                 times[case.name].append(time.perf_counter() - began)
     finally:
         page.close()

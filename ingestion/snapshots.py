@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import dlt
+import pyarrow as pa
+from dlt.common.utils import uniq_id
 from dlt.extract.resource import DltResource
 
 # dlt column hints: name -> data type. Declared so tables have the same shape whether or
@@ -70,14 +72,56 @@ def snapshot_table(
     """An append-only snapshot table: ``rows(day, location)`` for every snapshot, each row
     stamped with its day. Called lazily, when dlt extracts the resource."""
 
-    def stamped() -> Iterator[dict[str, Any]]:
+    all_columns = {"snapshot_on": "date", **columns}
+    schema = _arrow_schema(all_columns)
+
+    def stamped() -> Iterator[Any]:
+        # One item per snapshot day, far cheaper for dlt than a row at a time when a
+        # backfill loads many days: an Arrow table when every column has a plain type
+        # (dlt then writes it without normalizing row by row), else a list of rows.
         for day, location in snapshots:
-            for row in rows(day, location):
-                yield {"snapshot_on": day, **row}
+            page = [{"snapshot_on": day, **row} for row in rows(day, location)]
+            if page:
+                yield _as_arrow(page, schema) if schema is not None else page
 
     return dlt.resource(
         stamped,
         name=name,
         write_disposition="append",
-        columns=hints({"snapshot_on": "date", **columns}),
+        columns=hints(all_columns),
     )
+
+
+_ARROW_TYPES = {
+    "text": pa.string(),
+    "bigint": pa.int64(),
+    "bool": pa.bool_(),
+    "double": pa.float64(),
+    "date": pa.date32(),
+}
+
+
+def _arrow_schema(columns: Columns) -> pa.Schema | None:
+    if any(data_type not in _ARROW_TYPES for data_type in columns.values()):
+        return None
+    return pa.schema([(name, _ARROW_TYPES[data_type]) for name, data_type in columns.items()])
+
+
+def _as_arrow(page: list[dict[str, Any]], schema: pa.Schema) -> Any:
+    """``page`` as an Arrow table of ``schema``; the rows as they are when they hold a
+    column the schema lacks or a value of another type (dlt then infers as usual).
+
+    dlt adds its ``_dlt_load_id`` and ``_dlt_id`` columns to rows, not to Arrow tables
+    (unless configured to): they are added here, so a table has the same columns however
+    its rows arrived, and staging can pick each snapshot day's newest load.
+    """
+    names = set(schema.names)
+    if any(key not in names for row in page for key in row):
+        return page
+    try:
+        table = pa.Table.from_pylist(page, schema=schema)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError):
+        return page
+    load_id = dlt.current.load_package_state()["load_id"]
+    table = table.append_column("_dlt_load_id", pa.array([load_id] * len(page), pa.string()))
+    return table.append_column("_dlt_id", pa.array([uniq_id() for _ in page], pa.string()))

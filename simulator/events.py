@@ -8,6 +8,7 @@ the end of that day (23:59:59 UTC); nothing after it is ever returned.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import math
 from dataclasses import dataclass
@@ -123,6 +124,8 @@ class CompanyEvents:
         self._slo_days: dict[int, tuple[int, list[float]]] = {}
         self._slo_prefix: dict[int, list[float]] = {}
         self._commit_counts: dict[int, bytes] = {}
+        self._commit_prefix: dict[int, list[int]] = {}
+        self._commit_cache: dict[tuple[int, int, int], Commit] = {}
 
     # -- commits -------------------------------------------------------------------
 
@@ -136,6 +139,13 @@ class CompanyEvents:
         return n
 
     def _commit(self, service: Service, day: int, k: int) -> Commit:
+        key = (service.index, day, k)
+        commit = self._commit_cache.get(key)
+        if commit is None:
+            commit = self._commit_cache[key] = self._make_commit(service, day, k)
+        return commit
+
+    def _make_commit(self, service: Service, day: int, k: int) -> Commit:
         members = self.company.teams[service.owner_team].members or [0]
         h = hash64(self.seed, _COMMIT_TIME, service.index, day, k)
         # Spread commits over working hours; later k are later in the day.
@@ -176,16 +186,30 @@ class CompanyEvents:
         """Commits on the default branch up to the end of ``as_of_day``."""
         return self._window_count(service, as_of_day) + self._pre_window_commits(service.repo)[0]
 
+    def _prefix(self, service: Service) -> list[int]:
+        """Commits before each window day (``prefix[i]`` = days ``0..i-1``), cached."""
+        cached = self._commit_prefix.get(service.index)
+        if cached is None:
+            cached = [0]
+            for n in self._day_counts(service):
+                cached.append(cached[-1] + n)
+            self._commit_prefix[service.index] = cached
+        return cached
+
     def commit_at(self, service: Service, as_of_day: int, position: int) -> Commit | None:
         """The ``position``-th commit (0 = newest) of the default branch as of a day."""
         start = self.company.window_start_day
-        counts = self._day_counts(service)
+        last_offset = min(as_of_day, self.company.today_day) - start
         remaining = position
-        for offset in range(min(as_of_day, self.company.today_day) - start, -1, -1):
-            n = counts[offset]
-            if remaining < n:
-                return self._commit(service, start + offset, n - 1 - remaining)
-            remaining -= n
+        if last_offset >= 0:
+            prefix = self._prefix(service)
+            in_window = prefix[last_offset + 1]
+            if position < in_window:
+                # Counting from the oldest window commit; within a day, later k are newer.
+                index = in_window - 1 - position
+                offset = bisect.bisect_right(prefix, index) - 1
+                return self._commit(service, start + offset, index - prefix[offset])
+            remaining = position - in_window
         count, first, last = self._pre_window_commits(service.repo)
         if remaining >= count:
             return None

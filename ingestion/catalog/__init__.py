@@ -55,6 +55,7 @@ def catalog_source(
     ``history`` adds (day, folder) snapshots of past days, read in the same load.
     """
     snapshots = snapshot_days(snapshot_on, path, history)
+    parsed: dict = {}  # unchanged files are parsed once per load (see read_catalog)
 
     @cache
     def rows(folder: str) -> CatalogRows:
@@ -63,7 +64,7 @@ def catalog_source(
                 f"catalog folder {folder} not found "
                 "(set sources.catalog.path, or pass --catalog DIR)"
             )
-        return read_catalog(Path(folder))
+        return read_catalog(Path(folder), parsed)
 
     def table(name: str):
         return snapshot_table(

@@ -7,6 +7,7 @@ of the catalog loads.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -186,55 +187,95 @@ def _read_entity(doc: Document, relative_file: str, rows: CatalogRows) -> str | 
     return ref
 
 
-def read_catalog(folder: Path) -> CatalogRows:
-    """Read every ``*.yaml``/``*.yml`` file below ``folder`` into rows.
+# What one file gives, whatever else the catalog holds: per document, an entity (its ref,
+# where it is defined, its rows) or an error row; then the file's YAML problems.
+_FileItem = tuple[str, Any, Any, Any]
 
-    Duplicate entity refs keep the first definition and report the others.
-    """
-    rows = CatalogRows()
-    seen: dict[str, str] = {}
-    for path in yaml_files(folder):
-        relative = str(path.relative_to(folder))
-        problems = Problems()
-        for doc in iter_documents(path, problems):
-            try:
-                staged = CatalogRows()
-                ref = _read_entity(doc, relative, staged)
-            except _DocumentError as exc:
-                rows.errors.append(
+
+def _read_file(path: Path, relative: str) -> list[_FileItem]:
+    items: list[_FileItem] = []
+    problems = Problems()
+    for doc in iter_documents(path, problems):
+        try:
+            staged = CatalogRows()
+            ref = _read_entity(doc, relative, staged)
+        except _DocumentError as exc:
+            items.append(
+                (
+                    "error",
                     {
                         "file": relative,
                         "document_index": doc.index + 1,
                         "line": doc.line(*exc.location),
                         "message": str(exc),
-                    }
+                    },
+                    None,
+                    None,
                 )
-                continue
-            if ref is None:
-                continue
-            if ref in seen:
-                rows.errors.append(
-                    {
-                        "file": relative,
-                        "document_index": doc.index + 1,
-                        "line": doc.line(),
-                        "message": f"duplicate entity {ref} (first defined in {seen[ref]}); skipped",
-                    }
-                )
-                continue
-            seen[ref] = f"{relative} document {doc.index + 1}"
-            rows.entities.extend(staged.entities)
-            rows.relations.extend(staged.relations)
-            rows.links.extend(staged.links)
-            rows.annotations.extend(staged.annotations)
-        for problem in problems:
-            document = problem.where.split()[-1] if problem.where else None
-            rows.errors.append(
+            )
+            continue
+        if ref is not None:
+            items.append(("entity", ref, (doc.index, doc.line()), staged))
+    for problem in problems:
+        document = problem.where.split()[-1] if problem.where else None
+        items.append(
+            (
+                "error",
                 {
                     "file": relative,
                     "document_index": int(document) if document and document.isdigit() else None,
                     "line": problem.line,
                     "message": problem.message,
-                }
+                },
+                None,
+                None,
             )
+        )
+    return items
+
+
+def read_catalog(folder: Path, cache: dict[tuple[str, bytes], Any] | None = None) -> CatalogRows:
+    """Read every ``*.yaml``/``*.yml`` file below ``folder`` into rows.
+
+    Duplicate entity refs keep the first definition and report the others. ``cache``
+    (kept by the caller for one load) maps (relative path, content digest) to what the
+    file gave: reading many daily snapshots of a catalog parses each unchanged file once.
+    The rows are shared between snapshots and must not be modified.
+    """
+    rows = CatalogRows()
+    seen: dict[str, str] = {}
+    for path in yaml_files(folder):
+        relative = str(path.relative_to(folder))
+        if cache is None:
+            items = _read_file(path, relative)
+        else:
+            try:
+                key = (relative, hashlib.sha1(path.read_bytes()).digest())
+            except OSError:
+                key = None
+            items = cache.get(key) if key is not None else None
+            if items is None:
+                items = _read_file(path, relative)
+                if key is not None:
+                    cache[key] = items
+        for kind, value, where, staged in items:
+            if kind == "error":
+                rows.errors.append(value)
+                continue
+            ref, (index, line) = value, where
+            if ref in seen:
+                rows.errors.append(
+                    {
+                        "file": relative,
+                        "document_index": index + 1,
+                        "line": line,
+                        "message": f"duplicate entity {ref} (first defined in {seen[ref]}); skipped",
+                    }
+                )
+                continue
+            seen[ref] = f"{relative} document {index + 1}"
+            rows.entities.extend(staged.entities)
+            rows.relations.extend(staged.relations)
+            rows.links.extend(staged.links)
+            rows.annotations.extend(staged.annotations)
     return rows

@@ -14,6 +14,7 @@ Tables (dataset ``raw_coverage``), all state appended per snapshot day (``snapsh
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -45,8 +46,15 @@ def _reader(
                 "source coverage: an artifact store cannot be listed; pass repositories "
                 "(the catalog's github.com/project-slug values) or a local path"
             )
-        client = coverage_client(location, token)
-        return list(repositories), lambda slug: fetch_report(client, slug)
+        local = threading.local()  # one client (session) per fetching thread
+
+        def fetch(slug: str) -> bytes | None:
+            client = getattr(local, "client", None)
+            if client is None:
+                client = local.client = coverage_client(location, token)
+            return fetch_report(client, slug)
+
+        return list(repositories), fetch
     folder = Path(location)
     if not folder.is_dir():
         raise FileNotFoundError(
@@ -97,7 +105,8 @@ def coverage_source(
                 )
             names, fetch = _reader(location, token, slugs)
             page = []
-            for repo, figures, error in read_reports(names, fetch):
+            workers = settings.FETCH_WORKERS if _is_url(location) else 1
+            for repo, figures, error in read_reports(names, fetch, workers):
                 page.append(
                     {"snapshot_on": day, "repo_full_name": repo, "figures": figures, "error": error}
                 )

@@ -15,6 +15,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -170,23 +171,36 @@ def folder_repositories(folder: Path) -> list[str]:
 
 
 def read_reports(
-    slugs: list[str], fetch: Any
+    slugs: list[str], fetch: Any, workers: int = 1
 ) -> Iterator[tuple[str, dict[str, Any] | None, str | None]]:
     """(repo_full_name, report figures, error) per repository that has a report.
 
     ``fetch(slug)`` returns the report's bytes or None (no report). Duplicates (two
-    components on one repository) are read once; an invalid slug is an error.
+    components on one repository) are read once; an invalid slug is an error. With
+    ``workers`` > 1 the reports are fetched that many at a time (``fetch`` must then be
+    safe to call from several threads); the results keep the order of ``slugs``.
     """
     seen: set[str] = set()
+    order: list[tuple[str, str | None]] = []
     for raw in slugs:
         slug = normalize_slug(raw)
+        if slug is not None:
+            if slug in seen:
+                continue
+            seen.add(slug)
+        order.append((raw, slug))
+    wanted = [raw.strip().strip("/") for raw, slug in order if slug is not None]
+    documents: Iterator[bytes | None]
+    if workers > 1 and len(wanted) > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            documents = iter(list(pool.map(fetch, wanted)))
+    else:
+        documents = (fetch(name) for name in wanted)
+    for raw, slug in order:
         if slug is None:
             yield raw.strip().lower(), None, f"{raw!r} is not an owner/repo slug"
             continue
-        if slug in seen:
-            continue
-        seen.add(slug)
-        document = fetch(raw.strip().strip("/"))
+        document = next(documents)
         if document is None:
             continue
         try:

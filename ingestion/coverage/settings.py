@@ -17,3 +17,7 @@ MAX_ATTEMPTS = 6
 BACKOFF_FACTOR = 0.5
 MAX_DELAY = 60.0
 TIMEOUT = 120.0
+
+# Reports fetched at a time from an artifact store (each is one GET; a daily run reads
+# one per repository).
+FETCH_WORKERS = 4

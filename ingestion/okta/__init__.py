@@ -9,7 +9,9 @@ ACTIVE member, so members are stored as ids and joined to ``users`` for their st
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from typing import Any
 
@@ -25,6 +27,9 @@ from ingestion.okta.settings import (
     USER_COLUMNS,
 )
 from ingestion.snapshots import snapshot_days, snapshot_resource, snapshot_table
+
+# Group member lists read at a time.
+MEMBER_WORKERS = 4
 
 
 @dlt.source(name="okta", max_table_nesting=0)
@@ -50,9 +55,15 @@ def okta_source(
     snapshots = snapshot_days(snapshot_on, base_url, history)
     policy = RetryPolicy(max_attempts, backoff_factor, max_delay)
 
-    @cache
+    local = threading.local()  # clients (sessions) per thread: members are read in parallel
+
     def client(url: str) -> RESTClient:
-        return helpers.okta_client(url, helpers.auth_for(api_token, access_token), policy)
+        clients = local.__dict__.setdefault("clients", {})
+        if url not in clients:
+            clients[url] = helpers.okta_client(
+                url, helpers.auth_for(api_token, access_token), policy
+            )
+        return clients[url]
 
     @cache
     def groups(url: str) -> list[dict[str, Any]]:
@@ -60,9 +71,17 @@ def okta_source(
         return helpers.list_groups(client(url))
 
     def members(url: str) -> Iterator[dict[str, Any]]:
-        for group in groups(url):
-            for user_id in helpers.list_member_ids(client(url), group["group_id"]):
-                yield {"group_id": group["group_id"], "user_id": user_id}
+        # One list per group: a few groups at a time, well under Okta's concurrency limit.
+        ids = [group["group_id"] for group in groups(url)]
+
+        def read(group_id: str) -> list[str]:
+            return list(helpers.list_member_ids(client(url), group_id))
+
+        with ThreadPoolExecutor(max_workers=MEMBER_WORKERS) as pool:
+            member_lists = list(pool.map(read, ids))
+        for group_id, user_ids in zip(ids, member_lists, strict=True):
+            for user_id in user_ids:
+                yield {"group_id": group_id, "user_id": user_id}
 
     return (
         snapshot_resource(snapshots, lambda day, url: {"base_url": url}),
