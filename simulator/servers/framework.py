@@ -9,6 +9,7 @@ HTTP server with HTTP/1.1 keep-alive.
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 import re
 import threading
@@ -168,8 +169,9 @@ class RateWindow:
         return self.limit, max(1, self.limit - used), used, (window + 1) * self.period
 
 
-class ApiServer:
-    """Base class of one simulated API. Subclasses fill in the vendor specifics."""
+class ApiServer(abc.ABC):
+    """Base class of one simulated API. Subclasses fill in the vendor specifics: the
+    abstract methods below (routes, authentication and the vendor's own error bodies)."""
 
     source = ""
 
@@ -190,18 +192,21 @@ class ApiServer:
 
     # -- to be provided by subclasses ------------------------------------------------
 
+    @abc.abstractmethod
     def register_routes(self) -> None:
-        raise NotImplementedError
+        """Add the API's endpoints to ``self.routes``."""
 
+    @abc.abstractmethod
     def authenticate(self, req: Request) -> Response | None:
         """None when the credentials are valid, else the API's own 401/403."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def expired_token(self, req: Request) -> Response:
-        raise NotImplementedError
+        """The API's answer to an expired token (fault injection)."""
 
+    @abc.abstractmethod
     def throttled(self, req: Request, params: dict[str, Any]) -> Response:
-        raise NotImplementedError
+        """The API's rate-limit answer (429 or 403 with its Retry-After or reset headers)."""
 
     def server_error(self, req: Request, status: int) -> Response:
         return json_response(status, {"message": "Server Error"})
