@@ -308,6 +308,19 @@ class _Builder:
         subject: str,
         body: str,
     ) -> None:
+        def message(channel: str, address: str) -> Message:
+            return Message(
+                key=f"{key}/{channel}",
+                initiative_id=initiative_id,
+                event=event,
+                as_of=self.as_of,
+                recipient_ref=recipient_ref,
+                channel=channel,
+                address=address,
+                subject=subject,
+                body=body,
+            )
+
         for channel in channels:
             if not self.settings.enabled(channel):
                 self.plan.disabled_channels[channel] = self.settings.disabled_reason(channel)
@@ -317,19 +330,7 @@ class _Builder:
                         if channel == "slack"
                         else ", ".join(self.contacts.get(recipient_ref, [])) or "(no email address)"
                     )
-                    self.plan.unconfigured.append(
-                        Message(
-                            key=f"{key}/{channel}",
-                            initiative_id=initiative_id,
-                            event=event,
-                            as_of=self.as_of,
-                            recipient_ref=recipient_ref,
-                            channel=channel,
-                            address=address,
-                            subject=subject,
-                            body=body,
-                        )
-                    )
+                    self.plan.unconfigured.append(message(channel, address))
                 continue
             if channel == "slack":
                 address = self.settings.slack.route(recipient_ref)
@@ -345,19 +346,7 @@ class _Builder:
                 if note not in self.plan.unrouted:
                     self.plan.unrouted.append(note)
                 continue
-            self.plan.messages.append(
-                Message(
-                    key=f"{key}/{channel}",
-                    initiative_id=initiative_id,
-                    event=event,
-                    as_of=self.as_of,
-                    recipient_ref=recipient_ref,
-                    channel=channel,
-                    address=address,
-                    subject=subject,
-                    body=body,
-                )
-            )
+            self.plan.messages.append(message(channel, address))
 
 
 def _initiative_messages(

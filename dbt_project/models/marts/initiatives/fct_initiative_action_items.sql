@@ -89,16 +89,7 @@ final as (
         on rules.scorecard_id = outcomes.scorecard_id
         and rules.definition_hash = outcomes.definition_hash
         and rules.rule_id = outcomes.rule_id
-    left join target_rules
-        on target_rules.initiative_id = entities.initiative_id
-        and target_rules.definition_hash = entities.definition_hash
-        and target_rules.rule_id = outcomes.rule_id
-    left join levels as target_level
-        on target_level.scorecard_id = outcomes.scorecard_id
-        and target_level.definition_hash = outcomes.definition_hash
-        and target_level.level = initiatives.target_level
-    where (initiatives.target_type = 'rules' and target_rules.rule_id is not null)
-        or (initiatives.target_type = 'level' and outcomes.level_rank <= target_level.level_rank)
+    {{ initiative_target_outcomes('entities') }}
 )
 
 select * from final

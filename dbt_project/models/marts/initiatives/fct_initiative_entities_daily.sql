@@ -81,16 +81,7 @@ target_outcomes as (
         on outcomes.evaluated_on = scope.evaluated_on
         and outcomes.entity_ref = scope.entity_ref
         and outcomes.scorecard_id = initiatives.scorecard_id
-    left join target_rules
-        on target_rules.initiative_id = scope.initiative_id
-        and target_rules.definition_hash = scope.definition_hash
-        and target_rules.rule_id = outcomes.rule_id
-    left join levels as target_level
-        on target_level.scorecard_id = outcomes.scorecard_id
-        and target_level.definition_hash = outcomes.definition_hash
-        and target_level.level = initiatives.target_level
-    where (initiatives.target_type = 'rules' and target_rules.rule_id is not null)
-        or (initiatives.target_type = 'level' and outcomes.level_rank <= target_level.level_rank)
+    {{ initiative_target_outcomes('scope') }}
 ),
 
 per_entity as (
