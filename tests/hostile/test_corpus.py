@@ -1,0 +1,115 @@
+"""Every hostile input of the corpus is refused with the clear message it must produce."""
+
+from __future__ import annotations
+
+import shutil
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner
+
+from orchestration.cli import main
+from tests.conftest import BASIC
+
+CORPUS = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Case:
+    path: Path
+    about: str
+    files: dict[str, str]
+    binary: dict[str, str]
+    remove: tuple[str, ...]
+    env: dict[str, str]
+    run: tuple[str, ...]
+    exit: int
+    says: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return str(self.path.relative_to(CORPUS).with_suffix(""))
+
+
+def load_case(path: Path) -> Case:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return Case(
+        path=path,
+        about=data["about"],
+        files=data.get("files") or {},
+        binary=data.get("binary") or {},
+        remove=tuple(data.get("remove") or ()),
+        env={str(k): str(v) for k, v in (data.get("env") or {}).items()},
+        run=tuple(str(arg) for arg in data["run"]),
+        exit=int(data["exit"]),
+        says=tuple(str(s) for s in data.get("says") or ()),
+    )
+
+
+CASES = [load_case(p) for p in sorted(CORPUS.glob("*/*.yml"))]
+
+
+def run_case(case: Case, root: Path) -> list[str]:
+    """Run one case in a fresh copy of the good home; the list of what went wrong."""
+    home = root / "home"
+    shutil.copytree(BASIC, home)
+    for relative in case.remove:
+        (home / relative).unlink()
+    for relative, text in case.files.items():
+        target = home / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    for relative, hex_bytes in case.binary.items():
+        target = home / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(bytes.fromhex(hex_bytes))
+    args = [arg.replace("{home}", str(home)) for arg in case.run]
+    env = {
+        "READINESS_HOME": str(root / "state"),
+        "DAGSTER_HOME": str(root / "dagster"),
+        **{k: v.replace("{home}", str(home)) for k, v in case.env.items()},
+    }
+    result = CliRunner().invoke(main, args, env=env, catch_exceptions=True)
+    output = result.output + (result.stderr if result.stderr_bytes is not None else "")
+    problems = []
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        trace = "".join(traceback.format_exception(result.exception))
+        problems.append(f"ended in a traceback:\n{trace}")
+    if result.exit_code != case.exit:
+        problems.append(f"exit code {result.exit_code}, expected {case.exit}")
+    problems += [f"did not say {s!r}" for s in case.says if s not in output]
+    if problems:
+        problems.append(f"output was:\n{output}")
+    return problems
+
+
+def test_the_corpus_is_big_enough_and_every_case_says_something():
+    areas = {case.path.parent.name for case in CASES}
+    assert areas <= {
+        "standards",
+        "conditions",
+        "initiatives",
+        "exemptions",
+        "catalog",
+        "custom_data",
+        "configuration",
+        "cli",
+    }, areas
+    assert all(case.says for case in CASES), [c.name for c in CASES if not c.says]
+
+
+def test_every_hostile_input_gets_a_clear_error(tmp_path, capsys):
+    failures: dict[str, list[str]] = {}
+    for index, case in enumerate(CASES):
+        problems = run_case(case, tmp_path / str(index))
+        if problems:
+            failures[case.name] = problems
+    clear = len(CASES) - len(failures)
+    with capsys.disabled():
+        print(f"\nclear errors: {clear}/{len(CASES)}")
+    assert not failures, "\n\n".join(
+        f"{name} ({next(c.about for c in CASES if c.name == name)}):\n" + "\n".join(problems)
+        for name, problems in failures.items()
+    )
