@@ -129,9 +129,7 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             self.path.add(identity)
             try:
-                return [
-                    self.build(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)
-                ]
+                return [self.build(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
             finally:
                 self.path.discard(identity)
         return self._scalar(node)
