@@ -20,6 +20,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from readiness.dates import DAY_HINT, Day, pydantic_date_message
 from readiness.errors import Problems
 from readiness.refs import normalize_ref
 from readiness.scorecards import CompiledScorecard
@@ -43,8 +44,8 @@ class Exemption(BaseModel):
     reason: str = Field(min_length=1)
     requested_by: str = Field(min_length=1)
     approved_by: str = Field(min_length=1)
-    starts_on: dt.date
-    expires_on: dt.date | None = None
+    starts_on: Day
+    expires_on: Day | None = None
 
     def status_on(self, day: dt.date) -> ExemptionStatus:
         """Whether the exemption applies on ``day`` (same window as the dbt models)."""
@@ -76,6 +77,8 @@ def _pydantic_message(error: dict) -> tuple[str, str]:
         message = f"unknown key '{key}'"
     elif error["type"] == "string_too_short":
         message = f"'{key}' is empty"
+    elif (date_message := pydantic_date_message(error)) is not None:
+        return f"{key}: {date_message}", DAY_HINT
     else:
         message = f"{key}: {error['msg']}"
     hint = "every exemption needs an approver" if key == "approved_by" else HINT

@@ -8,7 +8,6 @@ file, line, rule id and a hint; nothing half-valid is ever loaded.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import re
@@ -19,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from readiness.conditions import CompiledCondition, ConditionError, compile_condition
+from readiness.dates import DAY_HINT, Day, pydantic_date_message
 from readiness.errors import Problems
 from readiness.facts import Fact
 from readiness.yamlfile import Document, iter_documents
@@ -42,7 +42,7 @@ class Rule(BaseModel):
     description: str = Field(min_length=1)
     remediation: str = Field(min_length=1)
     applies_to: str | dict[str, Any] | None = None
-    effective_from: dt.date | None = None
+    effective_from: Day | None = None
     condition: str | dict[str, Any]
 
 
@@ -122,6 +122,8 @@ def _pydantic_problems(exc: ValidationError, doc: Document, problems: Problems) 
         elif error["type"] == "string_pattern_mismatch":
             message = f"{field}: '{error.get('input')}' is not a valid id"
             hint = "use lower-case letters, digits and '-'"
+        elif (date_message := pydantic_date_message(error)) is not None:
+            message, hint = f"{field}: {date_message}", DAY_HINT
         else:
             message = f"{field}: {message}"
         problems.add(doc.file, doc.line(*loc), where, message, hint)
