@@ -26,7 +26,7 @@ from readiness.dates import DAY_HINT, Day, pydantic_date_message
 from readiness.errors import Problems
 from readiness.facts import Fact
 from readiness.refs import normalize_ref
-from readiness.scorecards import SLUG, CompiledScorecard
+from readiness.scorecards import SLUG, UNREADABLE, CompiledScorecard
 from readiness.yamlfile import Document, iter_documents, yaml_files
 
 INITIATIVES_FOLDER = "initiatives"
@@ -368,6 +368,7 @@ def load_initiatives(
     facts: dict[str, Fact],
     problems: Problems,
     known_entities: set[str] | None = None,
+    invalid_scorecards: set[str] = frozenset(),
 ) -> list[CompiledInitiative]:
     """Validate every initiative below ``folder`` (a missing folder: no initiatives)."""
     if not folder.is_dir():
@@ -377,6 +378,13 @@ def load_initiatives(
     seen: dict[str, str] = {}
     for path in yaml_files(folder):
         for doc in iter_documents(path, problems):
+            named = doc.data.get("scorecard") if isinstance(doc.data, dict) else None
+            if isinstance(named, str) and (
+                named in invalid_scorecards
+                or UNREADABLE in invalid_scorecards
+                and named not in by_id
+            ):
+                continue  # its scorecard is invalid, and reported: nothing to check against
             compiled = compile_initiative(doc, by_id, facts, problems, known_entities)
             if compiled is None:
                 continue

@@ -24,6 +24,8 @@ from readiness.facts import Fact
 from readiness.yamlfile import Document, iter_documents
 
 SLUG = r"^[a-z0-9][a-z0-9-]*[a-z0-9]$|^[a-z0-9]$"
+# In ``invalid``: a scorecard file could not be read at all, so any id may be defined there.
+UNREADABLE = "*"
 DEFAULT_APPLIES_TO = "kind = 'component'"
 
 
@@ -224,18 +226,29 @@ def scorecard_files(folder: Path) -> list[Path]:
 
 
 def load_scorecards(
-    folder: Path, facts: dict[str, Fact], problems: Problems
+    folder: Path, facts: dict[str, Fact], problems: Problems, invalid: set[str] | None = None
 ) -> list[CompiledScorecard]:
-    """Load and validate every scorecard in ``folder``; problems go to ``problems``."""
+    """Load and validate every scorecard in ``folder``; problems go to ``problems``.
+
+    ``invalid`` receives the ids of scorecards that were found but are invalid, so that
+    exemptions and initiatives naming them are not reported a second time as "unknown".
+    """
     if not folder.is_dir():
         problems.add(folder, None, None, "scorecards folder not found", "pass --scorecards DIR")
         return []
     result: list[CompiledScorecard] = []
     files_by_id: dict[str, Path] = {}
     for path in scorecard_files(folder):
-        for doc in _scorecard_documents(path, problems):
+        before = len(problems)
+        documents = _scorecard_documents(path, problems)
+        if not documents and len(problems) > before and invalid is not None:
+            invalid.add(UNREADABLE)
+        for doc in documents:
             compiled = compile_scorecard(doc, facts, problems)
             if compiled is None:
+                raw_id = doc.data.get("id") if isinstance(doc.data, dict) else None
+                if invalid is not None and isinstance(raw_id, str):
+                    invalid.add(raw_id)
                 continue
             if compiled.id in files_by_id:
                 problems.add(

@@ -32,6 +32,7 @@ Location = tuple[str | int, ...]
 # libyaml's parser when PyYAML was built with it (several times faster on big catalogs).
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
@@ -120,6 +121,15 @@ class _Builder:
         else:
             self.visited.add(identity)
         self.lines[loc] = self.line_of(node)
+        if (
+            isinstance(node, yaml.MappingNode | yaml.SequenceNode)
+            and node.tag not in _COLLECTION_TAGS
+        ):
+            raise _Refused(
+                self.line_of(node),
+                f"cannot read the value at {_path_text(loc)}: the tag {node.tag} is not plain YAML",
+                "plain YAML only: no tags such as !!python/object",
+            )
         if isinstance(node, yaml.MappingNode):
             self.path.add(identity)
             try:
@@ -224,7 +234,7 @@ def read_text(path: Path, problems: Problems, limits: Limits = DEFAULT_LIMITS) -
     if b"\x00" in data:
         problems.add(
             path,
-            data[: data.index(b"\x00")].count(b"\n") + 1,
+            None,
             None,
             "a binary file, not text (it contains NUL bytes)",
             "remove it from the folder, or save it as UTF-8 text",

@@ -337,6 +337,26 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+def _unclosed(text: str) -> bool:
+    """Whether JSON text ends inside a string or with brackets still open (cut short)."""
+    depth, in_string, escaped = 0, False, False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+    return in_string or depth > 0
+
+
 def _json_items(path: Path, problems: Problems) -> list[_Item] | None:
     text = read_text(path, problems, DEFAULT_LIMITS)
     if text is None:
@@ -345,7 +365,7 @@ def _json_items(path: Path, problems: Problems) -> list[_Item] | None:
     try:
         data = decoder.decode(text)
     except json.JSONDecodeError as exc:
-        truncated = not text[exc.pos :].strip()
+        truncated = _unclosed(text)
         problems.add(
             path,
             exc.lineno,
