@@ -96,6 +96,9 @@ class _Builder:
         return node.start_mark.line + 1 + self.offset
 
     def build(self, node: yaml.Node, loc: Location, depth: int = 0) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            self.lines[loc] = node.start_mark.line + 1 + self.offset
+            return self._scalar(node)
         identity = id(node)
         if identity in self.path:
             raise _Refused(
@@ -110,7 +113,7 @@ class _Builder:
                 "flatten the document",
             )
         if identity in self.visited:  # reached again through an alias: an expansion
-            self.expanded += 1
+            self.expanded += 1 + len(node.value)
             if self.expanded > self.limits.max_alias_nodes:
                 raise _Refused(
                     self.line_of(node),
@@ -121,10 +124,7 @@ class _Builder:
         else:
             self.visited.add(identity)
         self.lines[loc] = self.line_of(node)
-        if (
-            isinstance(node, yaml.MappingNode | yaml.SequenceNode)
-            and node.tag not in _COLLECTION_TAGS
-        ):
+        if node.tag not in _COLLECTION_TAGS:
             raise _Refused(
                 self.line_of(node),
                 f"cannot read the value at {_path_text(loc)}: the tag {node.tag} is not plain YAML",
@@ -136,13 +136,11 @@ class _Builder:
                 return self._mapping(node, loc, depth)
             finally:
                 self.path.discard(identity)
-        if isinstance(node, yaml.SequenceNode):
-            self.path.add(identity)
-            try:
-                return [self.build(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
-            finally:
-                self.path.discard(identity)
-        return self._scalar(node)
+        self.path.add(identity)
+        try:
+            return [self.build(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
+        finally:
+            self.path.discard(identity)
 
     def _scalar(self, node: yaml.Node) -> Any:
         try:
