@@ -27,6 +27,35 @@ HOME_OPTION = click.option(
 )
 
 
+def _input_folder(flag: str, dest: str, help: str):
+    """An option naming a folder readiness reads, which must exist."""
+    return click.option(
+        flag,
+        dest,
+        type=click.Path(file_okay=False, exists=True, path_type=Path),
+        default=None,
+        help=help,
+    )
+
+
+SERVICES_OPTION = click.option(
+    "--services",
+    default=150,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="Size of the simulated company.",
+)
+
+
+def _port_option(help: str):
+    return click.option(
+        "--port", default=8501, show_default=True, type=click.IntRange(1, 65535), help=help
+    )
+
+
+CUSTOM_DATA_HELP = "Folder of custom data files (YAML/JSON/CSV keyed by entity, schema.yml)."
+
+
 def _settings(home: Path | None, **overrides) -> Settings:
     return Settings.from_env(home=home, **overrides)
 
@@ -93,12 +122,7 @@ def main() -> None:
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="Folder of Backstage descriptor YAML files.",
 )
-@click.option(
-    "--custom-data",
-    "custom_data_dir",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Folder of custom data files (YAML/JSON/CSV keyed by entity).",
-)
+@_input_folder("--custom-data", "custom_data_dir", CUSTOM_DATA_HELP)
 @click.option(
     "--scorecards",
     "scorecards_dir",
@@ -192,13 +216,7 @@ def run(home, catalog_dir, custom_data_dir, scorecards_dir, day, start, end, ree
     default=None,
     help="Catalog folder: also check that exemptions and initiatives name real entities.",
 )
-@click.option(
-    "--custom-data",
-    "custom_data_dir",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=None,
-    help="Custom data folder: check its files against its schema.yml (and the catalog).",
-)
+@_input_folder("--custom-data", "custom_data_dir", CUSTOM_DATA_HELP)
 def validate(scorecards_dir, catalog_dir, custom_data_dir):
     """Validate scorecards, exemptions and initiatives; exit non-zero on any problem."""
     from ingestion.catalog.parse import read_catalog
@@ -291,13 +309,7 @@ def _serve(settings: Settings, port: int, host: str) -> None:
 
 @main.command()
 @HOME_OPTION
-@click.option(
-    "--port",
-    default=8501,
-    show_default=True,
-    type=click.IntRange(1, 65535),
-    help="Port to serve on.",
-)
+@_port_option("Port to serve on.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 def serve(home, port, host):
     """Serve the dashboard on the published warehouse (read-only)."""
@@ -324,13 +336,7 @@ def docs(home, force):
 
 @main.command()
 @HOME_OPTION
-@click.option(
-    "--services",
-    default=150,
-    show_default=True,
-    type=click.IntRange(1, 100_000),
-    help="Size of the simulated company.",
-)
+@SERVICES_OPTION
 @click.option("--seed", default=7, show_default=True, help="Seed of the simulated company.")
 @click.option(
     "--days",
@@ -342,13 +348,7 @@ def docs(home, force):
 @click.option(
     "--no-serve", is_flag=True, help="Stop after the run instead of serving the dashboard."
 )
-@click.option(
-    "--port",
-    default=8501,
-    show_default=True,
-    type=click.IntRange(1, 65535),
-    help="Port for the dashboard.",
-)
+@_port_option("Port for the dashboard.")
 def demo(home, services, seed, days, no_serve, port):
     """Generate a simulated company, run everything on it, and serve the dashboard."""
     from orchestration.demo import run_demo
@@ -368,13 +368,7 @@ def demo(home, services, seed, days, no_serve, port):
 
 
 @main.command()
-@click.option(
-    "--services",
-    default=150,
-    show_default=True,
-    type=click.IntRange(1, 100_000),
-    help="Size of the simulated company.",
-)
+@SERVICES_OPTION
 @click.option("--seed", default=7, show_default=True, help="Seed of the simulated company.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option(

@@ -351,12 +351,7 @@ class _Checker:
             raise ConditionError(
                 f"'{_short(tree.key.upper())}' is a statement, not an expression", _STATEMENT_HINT
             )
-        result = self.check(tree)
-        if result.type not in ("boolean", "null"):
-            raise ConditionError(
-                f"the condition {result.describe(tree)} is not true or false",
-                "compare it with something, e.g. dependency_count >= 1",
-            )
+        self._expect_boolean(tree, None)
 
     # -- nodes
     def check(self, node: exp.Expression) -> _Typed:
@@ -430,11 +425,14 @@ class _Checker:
         self._expect_boolean(node.this, "not")
         return _Typed("boolean")
 
-    def _expect_boolean(self, node: exp.Expression, operator: str) -> None:
+    def _expect_boolean(self, node: exp.Expression, operator: str | None) -> None:
+        """``node`` must be true/false: an operand of ``operator``, or the whole condition."""
         typed = self.check(node)
         if typed.type not in ("boolean", "null"):
             raise ConditionError(
-                f"'{operator}' needs true/false on each side, got {typed.describe(node)}",
+                f"the condition {typed.describe(node)} is not true or false"
+                if operator is None
+                else f"'{operator}' needs true/false on each side, got {typed.describe(node)}",
                 "compare the value with something, e.g. dependency_count >= 1",
             )
 
