@@ -27,6 +27,35 @@ HOME_OPTION = click.option(
 )
 
 
+def _input_folder(flag: str, dest: str, help: str):
+    """An option naming a folder readiness reads, which must exist."""
+    return click.option(
+        flag,
+        dest,
+        type=click.Path(file_okay=False, exists=True, path_type=Path),
+        default=None,
+        help=help,
+    )
+
+
+SERVICES_OPTION = click.option(
+    "--services",
+    default=150,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="Size of the simulated company.",
+)
+
+
+def _port_option(help: str):
+    return click.option(
+        "--port", default=8501, show_default=True, type=click.IntRange(1, 65535), help=help
+    )
+
+
+CUSTOM_DATA_HELP = "Folder of custom data files (YAML/JSON/CSV keyed by entity, schema.yml)."
+
+
 def _settings(home: Path | None, **overrides) -> Settings:
     return Settings.from_env(home=home, **overrides)
 
@@ -66,7 +95,18 @@ def _echo_run_summary(settings: Settings, summary, day: dt.date) -> None:
     click.echo(f"  published: {summary.published}")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Any error a user can act on ends the command with its message, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ReadinessError as exc:
+            click.secho(f"error: {exc}", fg="red", err=True)
+            raise click.exceptions.Exit(1) from None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """readiness: production readiness for every service, built as a warehouse."""
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
@@ -82,12 +122,7 @@ def main() -> None:
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="Folder of Backstage descriptor YAML files.",
 )
-@click.option(
-    "--custom-data",
-    "custom_data_dir",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Folder of custom data files (YAML/JSON/CSV keyed by entity).",
-)
+@_input_folder("--custom-data", "custom_data_dir", CUSTOM_DATA_HELP)
 @click.option(
     "--scorecards",
     "scorecards_dir",
@@ -136,6 +171,11 @@ def run(home, catalog_dir, custom_data_dir, scorecards_dir, day, start, end, ree
     today = dt.datetime.now(dt.UTC).date()
     first = (start or day or dt.datetime.combine(today, dt.time())).date()
     last = (end or start or day or dt.datetime.combine(today, dt.time())).date()
+    if last > today:
+        _fail(
+            f"{last} is after today ({today}, UTC): a day is evaluated once it has happened "
+            "(the evidence would be today's state under a later date)"
+        )
     if settings.catalog_dir is None:
         click.secho(
             "warning: no catalog configured (--catalog or READINESS_CATALOG): nothing to evaluate",
@@ -143,6 +183,10 @@ def run(home, catalog_dir, custom_data_dir, scorecards_dir, day, start, end, ree
             err=True,
         )
     click.echo(f"readiness run: {first}{'' if first == last else f' to {last}'} in {settings.home}")
+    from orchestration.inputs import check_dlt_settings, report_custom_data_before_run
+
+    check_dlt_settings()
+    report_custom_data_before_run(settings.custom_data_dir, settings.catalog_dir, last)
     try:
         summary = run_days(
             settings,
@@ -172,15 +216,36 @@ def run(home, catalog_dir, custom_data_dir, scorecards_dir, day, start, end, ree
     default=None,
     help="Catalog folder: also check that exemptions and initiatives name real entities.",
 )
-def validate(scorecards_dir, catalog_dir):
+@_input_folder("--custom-data", "custom_data_dir", CUSTOM_DATA_HELP)
+def validate(scorecards_dir, catalog_dir, custom_data_dir):
     """Validate scorecards, exemptions and initiatives; exit non-zero on any problem."""
     from ingestion.catalog.parse import read_catalog
+    from orchestration.inputs import custom_data_problems, echo_problems
+    from readiness.errors import Problems
     from readiness.standards import load_standards
 
     settings = _settings(None, scorecards_dir=scorecards_dir)
     known = None
+    failed = False
     if catalog_dir is not None:
-        known = {row["entity_ref"] for row in read_catalog(catalog_dir).entities}
+        catalog = read_catalog(catalog_dir)
+        known = {row["entity_ref"] for row in catalog.entities}
+        catalog_problems = Problems()
+        for error in catalog.errors:
+            where = f"document {error['document_index']}" if error.get("document_index") else None
+            catalog_problems.add(
+                catalog_dir / error["file"], error.get("line"), where, error["message"]
+            )
+        # Reported, not fatal: the valid documents load (the catalog's own policy).
+        echo_problems(
+            f"catalog {catalog_dir} (these documents are skipped)", catalog_problems, [], "yellow"
+        )
+    if custom_data_dir is not None:
+        problems, warnings = custom_data_problems(custom_data_dir, known)
+        echo_problems(f"invalid custom data in {custom_data_dir}", problems, warnings, "red")
+        failed = failed or bool(problems)
+        if not problems:
+            click.echo(f"ok  custom data in {custom_data_dir}")
     try:
         standards = load_standards(settings.scorecards_dir, known_entities=known)
     except ReadinessError as exc:
@@ -204,6 +269,8 @@ def validate(scorecards_dir, catalog_dir):
             f"ok  initiative {initiative.id}: {target} on {initiative.initiative.scorecard}, "
             f"{initiative.initiative.start_date} to {initiative.initiative.due_date}"
         )
+    if failed:
+        sys.exit(1)
 
 
 def _serve(settings: Settings, port: int, host: str) -> None:
@@ -242,7 +309,7 @@ def _serve(settings: Settings, port: int, host: str) -> None:
 
 @main.command()
 @HOME_OPTION
-@click.option("--port", default=8501, show_default=True, help="Port to serve on.")
+@_port_option("Port to serve on.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 def serve(home, port, host):
     """Serve the dashboard on the published warehouse (read-only)."""
@@ -269,15 +336,19 @@ def docs(home, force):
 
 @main.command()
 @HOME_OPTION
-@click.option("--services", default=150, show_default=True, help="Size of the simulated company.")
+@SERVICES_OPTION
 @click.option("--seed", default=7, show_default=True, help="Seed of the simulated company.")
 @click.option(
-    "--days", default=90, show_default=True, help="Days of history to build (one backfill run)."
+    "--days",
+    default=90,
+    show_default=True,
+    type=click.IntRange(1, 3650),
+    help="Days of history to build (one backfill run).",
 )
 @click.option(
     "--no-serve", is_flag=True, help="Stop after the run instead of serving the dashboard."
 )
-@click.option("--port", default=8501, show_default=True, help="Port for the dashboard.")
+@_port_option("Port for the dashboard.")
 def demo(home, services, seed, days, no_serve, port):
     """Generate a simulated company, run everything on it, and serve the dashboard."""
     from orchestration.demo import run_demo
@@ -297,7 +368,7 @@ def demo(home, services, seed, days, no_serve, port):
 
 
 @main.command()
-@click.option("--services", default=150, show_default=True, help="Size of the simulated company.")
+@SERVICES_OPTION
 @click.option("--seed", default=7, show_default=True, help="Seed of the simulated company.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option(

@@ -20,9 +20,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from readiness.dates import DAY_HINT, Day, pydantic_date_message
 from readiness.errors import Problems
 from readiness.refs import normalize_ref
-from readiness.scorecards import CompiledScorecard
+from readiness.scorecards import UNREADABLE, CompiledScorecard
 from readiness.yamlfile import iter_documents, yaml_files
 
 WHOLE_SCORECARD = "*"
@@ -43,8 +44,8 @@ class Exemption(BaseModel):
     reason: str = Field(min_length=1)
     requested_by: str = Field(min_length=1)
     approved_by: str = Field(min_length=1)
-    starts_on: dt.date
-    expires_on: dt.date | None = None
+    starts_on: Day
+    expires_on: Day | None = None
 
     def status_on(self, day: dt.date) -> ExemptionStatus:
         """Whether the exemption applies on ``day`` (same window as the dbt models)."""
@@ -76,6 +77,8 @@ def _pydantic_message(error: dict) -> tuple[str, str]:
         message = f"unknown key '{key}'"
     elif error["type"] == "string_too_short":
         message = f"'{key}' is empty"
+    elif (date_message := pydantic_date_message(error)) is not None:
+        return f"{key}: {date_message}", DAY_HINT
     else:
         message = f"{key}: {error['msg']}"
     hint = "every exemption needs an approver" if key == "approved_by" else HINT
@@ -94,6 +97,7 @@ def load_exemptions(
     scorecards: list[CompiledScorecard],
     problems: Problems,
     known_entities: set[str] | None = None,
+    invalid_scorecards: set[str] = frozenset(),
 ) -> list[LocatedExemption]:
     """Validate every exemption file below ``folder`` (missing folder: no exemptions).
 
@@ -130,7 +134,9 @@ def load_exemptions(
                     problems.add(path, doc.line(*loc, "entity"), where, str(exc), HINT)
                     continue
                 where = f"exemption of {entity_ref} from {exemption.scorecard}/{exemption.rule}"
-                problem = _check(exemption, entity_ref, rules_by_scorecard, known_entities)
+                problem = _check(
+                    exemption, entity_ref, rules_by_scorecard, known_entities, invalid_scorecards
+                )
                 if problem is not None:
                     key, message, hint = problem
                     problems.add(path, doc.line(*loc, key), where, message, hint)
@@ -167,16 +173,23 @@ def _check(
     entity_ref: str,
     rules_by_scorecard: dict[str, set[str]],
     known_entities: set[str] | None,
+    invalid_scorecards: set[str] = frozenset(),
 ) -> tuple[str, str, str] | None:
-    """The first problem of one well-formed exemption: (key, message, hint), or None."""
-    if exemption.scorecard not in rules_by_scorecard:
+    """The first problem of one well-formed exemption: (key, message, hint), or None.
+
+    A scorecard that is invalid (and reported as such) has no rules to check against."""
+    checkable = exemption.scorecard not in invalid_scorecards and not (
+        UNREADABLE in invalid_scorecards and exemption.scorecard not in rules_by_scorecard
+    )
+    if checkable and exemption.scorecard not in rules_by_scorecard:
         return (
             "scorecard",
             f"unknown scorecard '{exemption.scorecard}'",
             f"use one of {', '.join(sorted(rules_by_scorecard)) or '(none loaded)'}",
         )
     if (
-        exemption.rule != WHOLE_SCORECARD
+        checkable
+        and exemption.rule != WHOLE_SCORECARD
         and exemption.rule not in rules_by_scorecard[exemption.scorecard]
     ):
         return (

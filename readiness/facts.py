@@ -30,6 +30,7 @@ class Fact:
     source: str
     kind: str  # "state" (from snapshots) or "event" (computed from timestamped events)
     description: str
+    custom_key: str | None = None  # custom data facts: the key they read
 
     @property
     def is_numeric(self) -> bool:
@@ -68,5 +69,6 @@ def load_facts(dbt_project_dir: Path | None = None) -> dict[str, Fact]:
             source=meta["source"],
             kind=meta.get("kind", "state"),
             description=" ".join(str(column.get("description", "")).split()),
+            custom_key=meta.get("custom_key"),
         )
     return facts

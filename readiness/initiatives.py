@@ -13,7 +13,6 @@ Validation reports every problem with file, line, initiative id and a hint.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
@@ -23,10 +22,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from readiness.conditions import CompiledCondition, ConditionError, compile_condition
+from readiness.dates import DAY_HINT, Day, pydantic_date_message
 from readiness.errors import Problems
 from readiness.facts import Fact
 from readiness.refs import normalize_ref
-from readiness.scorecards import SLUG, CompiledScorecard
+from readiness.scorecards import SLUG, UNREADABLE, CompiledScorecard
 from readiness.yamlfile import Document, iter_documents, yaml_files
 
 INITIATIVES_FOLDER = "initiatives"
@@ -89,8 +89,8 @@ class Initiative(BaseModel):
     scorecard: str = Field(min_length=1)
     target: Target
     entities: EntityFilter = Field(default_factory=EntityFilter)
-    start_date: dt.date
-    due_date: dt.date
+    start_date: Day
+    due_date: Day
     owner: str = Field(min_length=1)
     notifications: NotificationSettings = Field(default_factory=NotificationSettings)
 
@@ -145,9 +145,8 @@ def _pydantic_problems(exc: ValidationError, doc: Document, where: str, problems
         elif error["type"] == "string_pattern_mismatch":
             message = f"{field}: '{error.get('input')}' is not a valid id"
             hint = "use lower-case letters, digits and '-'"
-        elif error["type"] in ("date_from_datetime_parsing", "date_parsing", "date_type"):
-            message = f"{field}: '{error.get('input')}' is not a date"
-            hint = "write dates as YYYY-MM-DD"
+        elif (date_message := pydantic_date_message(error)) is not None:
+            message, hint = f"{field}: {date_message}", DAY_HINT
         else:
             message = f"{field}: {error['msg']}" if field else str(error["msg"])
         problems.add(doc.file, doc.line(*loc), where, message, hint)
@@ -369,6 +368,7 @@ def load_initiatives(
     facts: dict[str, Fact],
     problems: Problems,
     known_entities: set[str] | None = None,
+    invalid_scorecards: set[str] = frozenset(),
 ) -> list[CompiledInitiative]:
     """Validate every initiative below ``folder`` (a missing folder: no initiatives)."""
     if not folder.is_dir():
@@ -378,6 +378,13 @@ def load_initiatives(
     seen: dict[str, str] = {}
     for path in yaml_files(folder):
         for doc in iter_documents(path, problems):
+            named = doc.data.get("scorecard") if isinstance(doc.data, dict) else None
+            if isinstance(named, str) and (
+                named in invalid_scorecards
+                or UNREADABLE in invalid_scorecards
+                and named not in by_id
+            ):
+                continue  # its scorecard is invalid, and reported: nothing to check against
             compiled = compile_initiative(doc, by_id, facts, problems, known_entities)
             if compiled is None:
                 continue

@@ -8,7 +8,6 @@ file, line, rule id and a hint; nothing half-valid is ever loaded.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import re
@@ -19,11 +18,14 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from readiness.conditions import CompiledCondition, ConditionError, compile_condition
+from readiness.dates import DAY_HINT, Day, pydantic_date_message
 from readiness.errors import Problems
 from readiness.facts import Fact
 from readiness.yamlfile import Document, iter_documents
 
 SLUG = r"^[a-z0-9][a-z0-9-]*[a-z0-9]$|^[a-z0-9]$"
+# In ``invalid``: a scorecard file could not be read at all, so any id may be defined there.
+UNREADABLE = "*"
 DEFAULT_APPLIES_TO = "kind = 'component'"
 
 
@@ -42,7 +44,7 @@ class Rule(BaseModel):
     description: str = Field(min_length=1)
     remediation: str = Field(min_length=1)
     applies_to: str | dict[str, Any] | None = None
-    effective_from: dt.date | None = None
+    effective_from: Day | None = None
     condition: str | dict[str, Any]
 
 
@@ -122,6 +124,8 @@ def _pydantic_problems(exc: ValidationError, doc: Document, problems: Problems) 
         elif error["type"] == "string_pattern_mismatch":
             message = f"{field}: '{error.get('input')}' is not a valid id"
             hint = "use lower-case letters, digits and '-'"
+        elif (date_message := pydantic_date_message(error)) is not None:
+            message, hint = f"{field}: {date_message}", DAY_HINT
         else:
             message = f"{field}: {message}"
         problems.add(doc.file, doc.line(*loc), where, message, hint)
@@ -222,18 +226,29 @@ def scorecard_files(folder: Path) -> list[Path]:
 
 
 def load_scorecards(
-    folder: Path, facts: dict[str, Fact], problems: Problems
+    folder: Path, facts: dict[str, Fact], problems: Problems, invalid: set[str] | None = None
 ) -> list[CompiledScorecard]:
-    """Load and validate every scorecard in ``folder``; problems go to ``problems``."""
+    """Load and validate every scorecard in ``folder``; problems go to ``problems``.
+
+    ``invalid`` receives the ids of scorecards that were found but are invalid, so that
+    exemptions and initiatives naming them are not reported a second time as "unknown".
+    """
     if not folder.is_dir():
         problems.add(folder, None, None, "scorecards folder not found", "pass --scorecards DIR")
         return []
     result: list[CompiledScorecard] = []
     files_by_id: dict[str, Path] = {}
     for path in scorecard_files(folder):
-        for doc in _scorecard_documents(path, problems):
+        before = len(problems)
+        documents = _scorecard_documents(path, problems)
+        if not documents and len(problems) > before and invalid is not None:
+            invalid.add(UNREADABLE)
+        for doc in documents:
             compiled = compile_scorecard(doc, facts, problems)
             if compiled is None:
+                raw_id = doc.data.get("id") if isinstance(doc.data, dict) else None
+                if invalid is not None and isinstance(raw_id, str):
+                    invalid.add(raw_id)
                 continue
             if compiled.id in files_by_id:
                 problems.add(

@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from readiness.errors import ReadinessError
 from readiness.facts import default_dbt_project_dir
 
 DEFAULT_HOME = Path(".readiness")
@@ -47,7 +48,9 @@ class Settings:
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
-            raise ValueError(f"unknown warehouse backend {self.backend!r}: use one of {BACKENDS}")
+            raise ReadinessError(
+                f"unknown warehouse backend {self.backend!r}: use one of {', '.join(BACKENDS)}"
+            )
         # Absolute paths: Dagster, dlt and dbt run with other working directories.
         for name in ("home", "catalog_dir", "custom_data_dir", "scorecards_dir", "dbt_project_dir"):
             value = getattr(self, name)
@@ -56,7 +59,13 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
-        """Settings from ``READINESS_*`` environment variables, then explicit overrides."""
+        """Settings from ``READINESS_*`` environment variables, then explicit overrides.
+
+        A value that cannot be right is refused with the variable's name: a home that is a
+        file, a folder that does not exist (unless it names one folder per day with
+        ``{date}``), a freshness that is not a whole number of days, an unknown backend, a
+        PostgreSQL port that is not a port.
+        """
         env = os.environ if environ is None else environ
         values: dict = {}
         for key, name in (
@@ -65,13 +74,26 @@ class Settings:
             ("READINESS_CUSTOM_DATA", "custom_data_dir"),
             ("READINESS_SCORECARDS", "scorecards_dir"),
         ):
-            if env.get(key):
-                values[name] = Path(env[key])
+            if env.get(key) and overrides.get(name) is None:
+                values[name] = _folder(key, env[key], must_exist=name != "home")
         if env.get("READINESS_FRESHNESS_DAYS"):
-            values["freshness_days"] = int(env["READINESS_FRESHNESS_DAYS"])
+            values["freshness_days"] = _whole_number(
+                "READINESS_FRESHNESS_DAYS", env["READINESS_FRESHNESS_DAYS"], 1, 365
+            )
         if env.get("READINESS_WAREHOUSE_BACKEND"):
-            values["backend"] = env["READINESS_WAREHOUSE_BACKEND"]
+            backend = env["READINESS_WAREHOUSE_BACKEND"].strip().lower()
+            if backend not in BACKENDS:
+                raise ReadinessError(
+                    f"READINESS_WAREHOUSE_BACKEND={env['READINESS_WAREHOUSE_BACKEND']!r} is not "
+                    f"a warehouse backend readiness has: use one of {', '.join(BACKENDS)}"
+                )
+            values["backend"] = backend
+            if backend == "postgres" and env.get("READINESS_PG_PORT"):
+                _whole_number("READINESS_PG_PORT", env["READINESS_PG_PORT"], 1, 65535)
         values.update({k: v for k, v in overrides.items() if v is not None})
+        home = Path(values.get("home", DEFAULT_HOME)).expanduser()
+        if home.exists() and not home.is_dir():
+            raise ReadinessError(f"the home folder {home} is a file: name a folder (--home DIR)")
         return cls(**values)
 
     def with_(self, **changes) -> Settings:
@@ -127,3 +149,20 @@ class Settings:
     def ensure_home(self) -> None:
         for folder in (self.home, self.dlt_dir, self.dagster_home, self.dbt_log_dir):
             folder.mkdir(parents=True, exist_ok=True)
+
+
+def _whole_number(variable: str, text: str, low: int, high: int) -> int:
+    value = text.strip()
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise ReadinessError(f"{variable}={text!r}: write a whole number from {low} to {high}")
+    return int(value)
+
+
+def _folder(variable: str, text: str, must_exist: bool) -> Path:
+    path = Path(text).expanduser()
+    if "\x00" in text:
+        raise ReadinessError(f"{variable} holds a NUL character: name a folder")
+    if must_exist and "{date}" not in text and not path.is_dir():
+        what = "is not a folder" if path.exists() else "does not exist"
+        raise ReadinessError(f"{variable}={text}: {what} (name the folder readiness reads)")
+    return path

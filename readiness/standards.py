@@ -35,10 +35,13 @@ def load_standards(
     """Validate the whole folder; raise SpecError listing every problem found."""
     facts = facts if facts is not None else load_facts()
     problems = Problems()
-    scorecards = load_scorecards(folder, facts, problems)
-    exemptions = load_exemptions(folder / EXEMPTIONS_FOLDER, scorecards, problems, known_entities)
+    invalid: set[str] = set()  # scorecards found but invalid: already reported
+    scorecards = load_scorecards(folder, facts, problems, invalid)
+    exemptions = load_exemptions(
+        folder / EXEMPTIONS_FOLDER, scorecards, problems, known_entities, invalid
+    )
     initiatives = load_initiatives(
-        folder / INITIATIVES_FOLDER, scorecards, facts, problems, known_entities
+        folder / INITIATIVES_FOLDER, scorecards, facts, problems, known_entities, invalid
     )
     problems.raise_if_any(f"invalid standards in {folder}")
     return Standards(folder, tuple(scorecards), tuple(exemptions), tuple(initiatives))

@@ -12,7 +12,7 @@ Layout written by ``write_catalog`` (Backstage descriptor YAML, multi-document f
 
 ``write_custom_data`` writes one file per owning team, ``<team>.yaml``: a multi-document
 YAML stream where each document is one mapping ``{entity: component:default/<name>,
-data: {...}}``. ``write_coverage`` writes ``<owner>/<repo>/coverage.xml`` (Cobertura).
+data: {...}}``, and ``schema.yml`` declaring the keys. ``write_coverage`` writes ``<owner>/<repo>/coverage.xml`` (Cobertura).
 Everything is rendered as of a date: entities, links and dependencies that appear later
 are absent.
 """
@@ -309,8 +309,32 @@ def custom_data_for(company: Company, service: Service, day: int) -> dict[str, A
     return data
 
 
+# The keys the simulated company's custom data holds, as its ``schema.yml`` declares them.
+CUSTOM_DATA_SCHEMA = {
+    "keys": [
+        {
+            "key": "incident-process-documented",
+            "type": "boolean",
+            "description": "The owning team has written down how it runs an incident.",
+        },
+        {
+            "key": "data-classification",
+            "type": "string",
+            "allowed": ["public", "internal", "confidential", "restricted"],
+            "description": "The most sensitive class of data the service stores.",
+        },
+        {
+            "key": "on-call-handbook-reviewed",
+            "type": "boolean",
+            "description": "The team reviewed its on-call handbook this quarter.",
+        },
+    ]
+}
+
+
 def write_custom_data(company: Company, out_dir: Path, as_of: dt.date | None = None) -> list[Path]:
-    """Write custom data per owning team as multi-document YAML streams of ``{entity, data}``."""
+    """Write custom data per owning team as multi-document YAML streams of ``{entity, data}``,
+    and the folder's ``schema.yml`` declaring the keys."""
     out_dir = Path(out_dir)
     day = company.day_of(as_of)
     by_team: dict[int, list[dict[str, Any]]] = {}
@@ -320,6 +344,7 @@ def write_custom_data(company: Company, out_dir: Path, as_of: dt.date | None = N
                 {"entity": service.ref, "data": custom_data_for(company, service, day)}
             )
     written: list[Path] = []
+    _write(out_dir / "schema.yml", yaml.safe_dump(CUSTOM_DATA_SCHEMA, sort_keys=False), written)
     for team_index, documents in sorted(by_team.items()):
         _write(out_dir / f"{company.teams[team_index].name}.yaml", _dump_all(documents), written)
     return written

@@ -217,6 +217,50 @@ def test_a_source_that_fails_to_load_makes_its_facts_unknown_and_says_why(scenar
     ) == [("pass",)]
 
 
+def test_refused_custom_data_is_unknown_not_false_and_the_rest_loads(scenario, tmp_path):
+    day = DAY + dt.timedelta(days=9)
+    folder = tmp_path / "custom_data"
+    shutil.copytree(BASIC / "custom_data", folder)
+    # orphan-svc says `maybe` (refused: its fact is unknown, not false); search-ui's CSV
+    # row is valid and loads beside it; a truncated JSON file is refused whole.
+    (folder / "more.yaml").write_text(
+        "entity: orphan-svc\ndata: {incident-process-documented: maybe}\n", encoding="utf-8"
+    )
+    (folder / "rows.csv").write_text(
+        "entity,incident-process-documented\nsearch-ui,true\n", encoding="utf-8"
+    )
+    (folder / "cut.json").write_text('[{"entity": "ledger", "da', encoding="utf-8")
+    summary = run_days(scenario.with_(custom_data_dir=folder), day, quiet=True)
+    assert summary.success, summary.failures
+    outcomes = dict(
+        fetch(
+            scenario,
+            "select entity_ref, outcome from marts.fct_rule_outcomes "
+            "where evaluated_on = ? and rule_id = 'playbook'",
+            day,
+        )
+    )
+    assert outcomes == {PAYMENTS: "pass", LEDGER: "fail", ORPHAN: "unknown", SEARCH: "pass"}
+    errors = fetch(
+        scenario,
+        "select file, item, line, entity_ref, data_key, message from staging.stg_custom_data__errors "
+        "where snapshot_on = ? order by file",
+        day,
+    )
+    assert errors == [
+        ("cut.json", None, 1, None, None, errors[0][5]),
+        (
+            "more.yaml",
+            1,
+            1,
+            ORPHAN,
+            "incident-process-documented",
+            "is 'maybe', not true or false",
+        ),
+    ]
+    assert "ends before the JSON does" in errors[0][5]
+
+
 def test_without_custom_data_its_rules_are_unknown(make_settings):
     settings = make_settings(catalog_dir=BASIC / "catalog", scorecards_dir=BASIC / "scorecards")
     summary = run_days(settings, DAY, quiet=True)

@@ -1,7 +1,11 @@
 """dlt source: custom data keyed by entity (YAML, JSON or CSV files in a folder).
 
-Tables (dataset ``raw_custom_data``): ``snapshots``, ``entity_values``, ``errors``.
-Which keys are facts is declared in dbt (var ``custom_data_facts``); every key is loaded.
+Tables (dataset ``raw_custom_data``): ``snapshots``, ``entity_values``, ``refused_values``
+(keys of items that were refused: their facts are unknown) and ``errors`` (every problem,
+with file, item, line, entity, key and a hint). Files are validated against the folder's
+``schema.yml`` (see ``schema.py``); which keys are facts is declared in dbt (var
+``custom_data_facts``). A bad file or item never stops the load: it is an error row, and
+the rest loads.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ def custom_data_source(
             lambda day, folder: {
                 "location": str(folder),
                 "value_count": len(rows(folder).values),
+                "refused_count": len(rows(folder).refused),
                 "error_count": len(rows(folder).errors),
             },
         ),
@@ -55,12 +60,27 @@ def custom_data_source(
                 "value": "text",
                 "value_type": "text",
                 "file": "text",
+                "line": "bigint",
             },
+        ),
+        snapshot_table(
+            "refused_values",
+            snapshots,
+            lambda day, folder: rows(folder).refused,
+            {"entity_ref": "text", "key": "text", "file": "text", "line": "bigint"},
         ),
         snapshot_table(
             "errors",
             snapshots,
             lambda day, folder: rows(folder).errors,
-            {"file": "text", "item": "bigint", "line": "bigint", "message": "text"},
+            {
+                "file": "text",
+                "item": "bigint",
+                "line": "bigint",
+                "entity_ref": "text",
+                "data_key": "text",
+                "message": "text",
+                "hint": "text",
+            },
         ),
     )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import traceback
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +23,9 @@ class Case:
     path: Path
     about: str
     files: dict[str, str]
+    append: dict[str, str]
     binary: dict[str, str]
+    generated: dict[str, tuple[str, int]]
     remove: tuple[str, ...]
     env: dict[str, str]
     run: tuple[str, ...]
@@ -39,7 +43,12 @@ def load_case(path: Path) -> Case:
         path=path,
         about=data["about"],
         files=data.get("files") or {},
+        append=data.get("append") or {},
         binary=data.get("binary") or {},
+        generated={
+            path: (str(spec["text"]), int(spec["times"]))
+            for path, spec in (data.get("generated") or {}).items()
+        },
         remove=tuple(data.get("remove") or ()),
         env={str(k): str(v) for k, v in (data.get("env") or {}).items()},
         run=tuple(str(arg) for arg in data["run"]),
@@ -61,6 +70,13 @@ def run_case(case: Case, root: Path) -> list[str]:
         target = home / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
+    for relative, text in case.append.items():
+        with (home / relative).open("a", encoding="utf-8") as handle:
+            handle.write(text)
+    for relative, (text, times) in case.generated.items():
+        target = home / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text * times, encoding="utf-8")
     for relative, hex_bytes in case.binary.items():
         target = home / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -85,6 +101,26 @@ def run_case(case: Case, root: Path) -> list[str]:
     return problems
 
 
+# At least this many cases per area (the catalog's YAML-level cases are `catalog/yaml-*`;
+# the catalog's own cases are counted apart, by their owner).
+MINIMUM_CASES = {
+    "conditions": 50,
+    "standards": 20,
+    "initiatives": 15,
+    "exemptions": 12,
+    "custom_data": 20,
+    "configuration": 10,
+    "cli": 15,
+    "catalog/yaml": 6,
+}
+_FILE_NAME = re.compile(r"[\w.-]+\.(ya?ml|csv|json|toml)\b")
+
+
+def _area(case: Case) -> str:
+    area = case.path.parent.name
+    return "catalog/yaml" if area == "catalog" and case.path.name.startswith("yaml-") else area
+
+
 def test_the_corpus_is_big_enough_and_every_case_says_something():
     areas = {case.path.parent.name for case in CASES}
     assert areas <= {
@@ -98,6 +134,14 @@ def test_the_corpus_is_big_enough_and_every_case_says_something():
         "cli",
     }, areas
     assert all(case.says for case in CASES), [c.name for c in CASES if not c.says]
+    counts = Counter(_area(case) for case in CASES)
+    assert {area: counts[area] for area in MINIMUM_CASES} == {
+        area: max(counts[area], minimum) for area, minimum in MINIMUM_CASES.items()
+    }
+    assert sum(counts[area] for area in MINIMUM_CASES) >= 100
+    # A case about a file names the file in what it must say (and its line where it has one).
+    about_files = [c for c in CASES if c.files or c.append or c.binary or c.generated]
+    assert not [c.name for c in about_files if not any(_FILE_NAME.search(s) for s in c.says)]
 
 
 def test_every_hostile_input_gets_a_clear_error(tmp_path, capsys):

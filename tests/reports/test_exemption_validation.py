@@ -95,7 +95,7 @@ def test_an_unknown_entity_is_refused_with_file_and_line(tmp_path):
         ({"rule": "runbok"}, "unknown rule 'runbok' in scorecard 'scenario'"),
         ({"scorecard": "prod"}, "unknown scorecard 'prod'"),
         ({"expires": "2026-07-01"}, "unknown key 'expires'"),
-        ({"starts_on": "soon"}, "starts_on: Input should be a valid date"),
+        ({"starts_on": "soon"}, "starts_on: 'soon' is not a date"),
     ],
 )
 def test_each_invalid_exemption_gets_a_clear_error(tmp_path, changes, expected):

@@ -132,7 +132,8 @@ def test_custom_data_is_one_mapping_per_document_with_missing_keys(
     company: Company, tmp_path: Path
 ) -> None:
     written = write_custom_data(company, tmp_path)
-    docs = [d for p in written for d in yaml.safe_load_all(p.read_text(encoding="utf-8"))]
+    assert written[0].name == "schema.yml"
+    docs = [d for p in written[1:] for d in yaml.safe_load_all(p.read_text(encoding="utf-8"))]
     assert len(docs) == sum(s.exists_on(company.today_day) for s in company.services)
     assert all(
         set(d) == {"entity", "data"} and d["entity"].startswith("component:default/") for d in docs

@@ -100,6 +100,7 @@ joined as (
         {%- for fact, spec in custom_facts.items() %}
         {%- if spec.type == 'boolean' %}
         case when status.status_custom_data_state is null
+            and not coalesce(custom_data.{{ fact }}_refused, false)
             then coalesce(custom_data.{{ fact }}, 0) = 1 end as {{ fact }},
         {%- else %}
         case when status.status_custom_data_state is null
