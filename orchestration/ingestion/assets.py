@@ -12,6 +12,7 @@ import dlt
 from dagster import AssetExecutionContext
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
+from dlt.common.runtime.collector import NullCollector
 
 from orchestration.destination import dlt_destination, loader_file_format
 from orchestration.ingestion.failures import failure_message
@@ -19,6 +20,7 @@ from orchestration.ingestion.sources import SourceSpec, source_spec
 from orchestration.meta import record_load_failure
 from orchestration.partitions import days_of, run_window
 from orchestration.resources import ReadinessResource
+from readiness.pause import pause_point, pause_requested
 from readiness.settings import Settings
 
 # Sources that read what another source loaded: coverage reads the catalog's repositories.
@@ -38,12 +40,22 @@ class RawTableTranslator(DagsterDltTranslator):
         )
 
 
+class LoadPausePoint(NullCollector):
+    """dlt's progress hook, used for one thing: the kill-safety point ``dlt-load``
+    (readiness.pause), held when a load has committed its first job and not the rest."""
+
+    def update(self, name: str, inc: int = 1, *args, **kwargs) -> None:
+        if name == "Jobs" and inc and (self.step or "").startswith("Load"):
+            pause_point("dlt-load")
+
+
 def pipeline(settings: Settings, spec: SourceSpec) -> dlt.Pipeline:
     return dlt.pipeline(
         pipeline_name=f"readiness_{spec.name}",
         pipelines_dir=str(settings.dlt_dir),
         destination=dlt_destination(settings),
         dataset_name=spec.dataset,
+        progress=LoadPausePoint() if pause_requested("dlt-load") else NullCollector(),
     )
 
 
@@ -89,7 +101,12 @@ def source_assets(spec: SourceSpec, settings: Settings) -> dg.AssetsDefinition:
         except Exception as error:
             message = failure_message(error)
             record_load_failure(run_settings, spec.name, last_day, message, context.run_id)
-            raise dg.Failure(f"source {spec.name} failed to load: {message}") from error
+            # Not chained to the error: Dagster stores a cause's text and stack, and an
+            # HTTP library's text can hold a URL with a credential in it.
+            raise dg.Failure(
+                f"source {spec.name} failed to load: {message}",
+                metadata={"error_type": type(error).__name__},
+            ) from None
 
     return _load
 
