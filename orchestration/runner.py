@@ -13,7 +13,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.build import EVALUATE_JOB, INGEST_JOB, build_definitions
-from orchestration.evaluation.rule_probe import RuleError, recorded_rule_errors
+from orchestration.evaluation.rule_probe import RuleError, observed_rule_errors
 from orchestration.evaluation.sensors import REEVALUATE_TAG, TRIGGER_TAG, evaluation_run_config
 from orchestration.partitions import window_tags
 from orchestration.progress import root_cause
@@ -40,7 +40,6 @@ def dagster_instance(settings: Settings) -> dg.DagsterInstance:
 
 EXIT_OK = 0
 EXIT_NOT_PUBLISHED = 1
-EXIT_USAGE = 2  # click's own status for a wrong option; also an empty run
 EXIT_PARTIAL = 3
 EXIT_AFTER_PUBLISH_FAILED = 4
 
@@ -135,7 +134,7 @@ def run_days(
     summary.run_ids.append(result.run_id)
     summary.failures = _failures(result)
     summary.success = result.success
-    summary.rule_errors = recorded_rule_errors(settings, result.run_id)
+    summary.rule_errors = observed_rule_errors(result)
     # Published even when a later step (notifications) failed: say so, not the opposite.
     published = any(
         event.asset_key == dg.AssetKey("published_warehouse")

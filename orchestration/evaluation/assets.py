@@ -11,7 +11,11 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from orchestration.evaluation.dbt_results import build_failure, emit_once, failed_nodes
 from orchestration.evaluation.manifest import ensure_manifest
-from orchestration.evaluation.rule_probe import OUTCOMES_MODEL, find_broken_rules
+from orchestration.evaluation.rule_probe import (
+    OUTCOMES_MODEL,
+    find_broken_rules,
+    rule_errors_observation,
+)
 from orchestration.meta import record_evaluation_request, record_rule_errors
 from orchestration.partitions import run_window
 from orchestration.resources import ReadinessResource
@@ -100,6 +104,7 @@ def evaluation_assets(
                         f"rule {error.rule_id!r} of scorecard {error.scorecard_id!r} cannot be "
                         f"evaluated ({error.part}: {error.error}): its outcomes are unknown"
                     )
+                yield rule_errors_observation(context.assets_def.keys, broken)
                 invocation = dbt.cli(["build"], context=context, raise_on_error=False)
                 yield from emit_once(invocation.stream(), emitted)
                 failed = failed_nodes(invocation)

@@ -17,8 +17,9 @@ The probe runs on a connection with no file, network or extension access, like d
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
+import dagster as dg
 import duckdb
 
 from readiness.notify.database import Database
@@ -138,23 +139,25 @@ def find_broken_rules(settings: Settings) -> tuple[str, list[RuleError]]:
         db.close()
 
 
-def recorded_rule_errors(settings: Settings, run_id: str) -> list[RuleError]:
-    """The rule errors recorded by the evaluation run ``run_id``."""
-    if settings.backend == "duckdb" and not settings.warehouse_path.exists():
-        return []
-    db = open_for_probe(settings)
-    try:
-        ((tables,),) = db.tuples(
-            "select count(*) from information_schema.tables "
-            "where table_schema = 'raw_meta' and table_name = 'rule_errors'"
-        )
-        if not tables:
-            return []
-        rows = db.rows(
-            "select distinct scorecard_id, definition_hash, rule_id, part, error "
-            "from raw_meta.rule_errors where request_id like ? order by scorecard_id, rule_id",
-            [f"{run_id}:%"],
-        )
-    finally:
-        db.close()
-    return [RuleError(**row) for row in rows]
+RULE_ERRORS_METADATA = "rule_errors"
+
+
+def rule_errors_observation(keys, errors: list[RuleError]) -> dg.AssetObservation:
+    """The rule errors, on the outcomes' asset: how the run's summary learns of them."""
+    key = next(key for key in keys if key.path[-1] == OUTCOMES_MODEL)
+    return dg.AssetObservation(
+        asset_key=key,
+        metadata={RULE_ERRORS_METADATA: dg.MetadataValue.json([asdict(e) for e in errors])},
+    )
+
+
+def observed_rule_errors(result) -> list[RuleError]:
+    """The rule errors an evaluation run observed (see rule_errors_observation)."""
+    errors: list[RuleError] = []
+    for event in result.all_events:
+        if event.event_type_value != "ASSET_OBSERVATION":
+            continue
+        value = event.asset_observation_data.asset_observation.metadata.get(RULE_ERRORS_METADATA)
+        if value is not None:
+            errors += [RuleError(**item) for item in value.data]
+    return errors

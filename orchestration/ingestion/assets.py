@@ -6,6 +6,7 @@ sources of those tables, so ingestion and models form one lineage graph.
 
 import datetime as dt
 import os
+from pathlib import Path
 
 import dagster as dg
 import dlt
@@ -13,6 +14,7 @@ from dagster import AssetExecutionContext
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
 from dlt.common.runtime.collector import NullCollector
+from dlt.pipeline.trace import get_trace_file_path
 
 from orchestration.destination import dlt_destination, loader_file_format
 from orchestration.ingestion.failures import failure_message
@@ -49,9 +51,13 @@ class LoadPausePoint(NullCollector):
             pause_point("dlt-load")
 
 
+def pipeline_name(spec: SourceSpec) -> str:
+    return f"readiness_{spec.name}"
+
+
 def pipeline(settings: Settings, spec: SourceSpec) -> dlt.Pipeline:
     return dlt.pipeline(
-        pipeline_name=f"readiness_{spec.name}",
+        pipeline_name=pipeline_name(spec),
         pipelines_dir=str(settings.dlt_dir),
         destination=dlt_destination(settings),
         dataset_name=spec.dataset,
@@ -100,6 +106,7 @@ def source_assets(spec: SourceSpec, settings: Settings) -> dg.AssetsDefinition:
             )
         except Exception as error:
             message = failure_message(error)
+            forget_failed_trace(run_settings, spec)
             record_load_failure(run_settings, spec.name, last_day, message, context.run_id)
             # Not chained to the error: Dagster stores a cause's text and stack, and an
             # HTTP library's text can hold a URL with a credential in it.
@@ -109,6 +116,13 @@ def source_assets(spec: SourceSpec, settings: Settings) -> dg.AssetsDefinition:
             ) from None
 
     return _load
+
+
+def forget_failed_trace(settings: Settings, spec: SourceSpec) -> None:
+    """Delete dlt's trace of a failed load: it keeps the HTTP library's error text, which
+    can hold a URL with a credential in it (readiness keeps its own, redacted, record in
+    raw_meta.load_failures)."""
+    Path(get_trace_file_path(str(settings.dlt_dir), pipeline_name(spec))).unlink(missing_ok=True)
 
 
 def catalog_repositories(settings: Settings, day: dt.date) -> list[str]:
