@@ -12,16 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import socket
 import subprocess
 import sys
 
 import duckdb
 import pytest
 
+from orchestration.serving import free_port
 from readiness.settings import Settings
 from readiness.warehouse import connect_published
-from tests.conftest import BASIC, SCENARIO_DAY, copy_manifest
+from tests.conftest import BASIC, SCENARIO_DAY, copy_manifest, published_days
 from tests.pausing import READINESS
 
 pytestmark = pytest.mark.slow
@@ -38,12 +38,6 @@ OVERFLOW_RULE = """
     condition: (dependency_count + 2) * 9223372036854775807 > 1
 """
 NO_STACK = ("Traceback", "Stack Trace", "dagster._core", "DagsterDbtCliRuntimeError")
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -76,17 +70,6 @@ def with_catalog(root) -> list[str]:
     return ["--catalog", str(inputs / "catalog"), "--custom-data", str(inputs / "custom_data")]
 
 
-def published_days(settings) -> list[dt.date]:
-    connection = connect_published(settings)
-    try:
-        rows = connection.execute(
-            "select distinct evaluated_on from marts.fct_entity_scores order by 1"
-        ).fetchall()
-    finally:
-        connection.close()
-    return [day for (day,) in rows]
-
-
 def test_2_no_catalog_nothing_runs(scenario):
     root, settings, _ = scenario
     result = run(root, settings, SCENARIO_DAY)
@@ -98,7 +81,7 @@ def test_2_no_catalog_nothing_runs(scenario):
 def test_3_a_failed_source_and_a_rule_the_database_cannot_evaluate(scenario):
     root, settings, scorecard = scenario
     okta = {
-        "SOURCES__OKTA__BASE_URL": f"http://127.0.0.1:{closed_port()}",
+        "SOURCES__OKTA__BASE_URL": f"http://127.0.0.1:{free_port()}",  # nothing listens
         "SOURCES__OKTA__API_TOKEN": "exit-code-test-token",
     }
     result = run(root, settings, SCENARIO_DAY, *with_catalog(root), env=okta)

@@ -32,7 +32,7 @@ import pytest
 from dashboards import queries
 from readiness.settings import Settings
 from readiness.warehouse import connect_published, published_version
-from tests.conftest import copy_manifest
+from tests.conftest import copy_manifest, published_days
 from tests.initiatives.company import D1, D2, D3, write_catalog, write_standards
 from tests.initiatives.receivers import SmtpInbox, WebhookReceiver
 from tests.pausing import READINESS, PausedRun
@@ -75,14 +75,7 @@ class World:
         return reached
 
     def published_days(self) -> list[dt.date]:
-        connection = connect_published(self.settings)
-        try:
-            rows = connection.execute(
-                "select distinct evaluated_on from marts.fct_entity_scores order by 1"
-            ).fetchall()
-        finally:
-            connection.close()
-        return [row[0] for row in rows]
+        return published_days(self.settings)
 
     def working(self, sql: str) -> list[tuple]:
         connection = duckdb.connect(str(self.settings.warehouse_path), read_only=True)

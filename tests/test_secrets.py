@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import os
-import socket
 import subprocess
 from pathlib import Path
 
@@ -24,6 +23,7 @@ import duckdb
 import pytest
 
 from orchestration.demo import simulator_config
+from orchestration.serving import free_port
 from readiness.settings import Settings
 from simulator import SimulatorServers, generate_company
 from tests.conftest import copy_manifest
@@ -60,12 +60,6 @@ def forms(secret: str) -> list[bytes]:
     return [raw, base64.b64encode(raw), base64.b64encode(b"readiness\0" + raw)]
 
 
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def leaked(tmp_path_factory, manifest_dir):
     """Run, report, collect everything written and sent; the secrets found, by place."""
@@ -95,7 +89,7 @@ def leaked(tmp_path_factory, manifest_dir):
                 **simulator_config(servers, company.org),
                 "SOURCES__PROMETHEUS__BEARER_TOKEN": PROMETHEUS_TOKEN,
                 "SOURCES__GITHUB_TEAMS__BASE_URL": (
-                    f"http://readiness:{URL_PASSWORD}@127.0.0.1:{closed_port()}/api"
+                    f"http://readiness:{URL_PASSWORD}@127.0.0.1:{free_port()}/api"
                     f"?access_token={URL_TOKEN}"
                 ),
                 "READINESS_CATALOG": str(catalog),
