@@ -16,10 +16,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import streamlit as st  # noqa: E402
 
 from dashboards.links import PAGE_PATHS  # noqa: E402
+from dashboards.login import require_login  # noqa: E402
 
 st.set_page_config(page_title="readiness", page_icon=":material/verified:", layout="wide")
 
 VIEWS = Path(__file__).resolve().parent / "views"
+# Off unless configured (docs/security.md); on, nothing below runs for a person outside
+# the allow-list, and the SQL page is listed only for the SQL role.
+decision = require_login()
 
 
 def page(file: str, title: str, icon: str, key: str, **options) -> st.Page:
@@ -42,7 +46,11 @@ navigation = st.navigation(
         "Standards and data": [
             page("scorecards.py", "Scorecards", ":material/rule:", "scorecards"),
             page("reports.py", "Reports", ":material/fact_check:", "reports"),
-            page("sql.py", "SQL", ":material/terminal:", "sql"),
+            *(
+                [page("sql.py", "SQL", ":material/terminal:", "sql")]
+                if decision.may_use_sql
+                else []
+            ),
             page("dbt_docs.py", "Data docs", ":material/menu_book:", "dbt_docs"),
         ],
     }

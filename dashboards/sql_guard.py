@@ -56,6 +56,8 @@ FILE_FUNCTION_NAMES = frozenset(
     }
 )
 FILE_FUNCTION_PATTERN = re.compile(r"^(read_\w+|\w+_scan|iceberg_\w+|delta_\w+)$")
+# Functions that show the server's settings (paths, directories, limits): refused anywhere.
+SETTINGS_FUNCTION_NAMES = frozenset({"current_setting", "duckdb_settings"})
 
 # Statements refused wherever they appear (also nested, e.g. inside a CTE).
 _REFUSED_NODES = (
@@ -234,6 +236,13 @@ def _check_node(node: exp.Expression) -> None:
         name = node.name.lower()
         if _reads_files(name):
             raise RefusedQuery(_file_function_message(name))
+    if isinstance(node, exp.Func):
+        name = node.name.lower() if isinstance(node, exp.Anonymous) else node.sql_name().lower()
+        if name in SETTINGS_FUNCTION_NAMES:
+            raise RefusedQuery(
+                f"{name}() is refused: the server's settings are not shown on the SQL page. "
+                "Query tables of the published warehouse."
+            )
 
 
 def _check_table(table: exp.Table) -> None:

@@ -35,6 +35,8 @@ from requests import PreparedRequest, Response
 from requests.auth import AuthBase
 from tenacity import RetryCallState, wait_exponential
 
+from readiness.reports.redact import redact
+
 RESET_HEADERS = ("x-ratelimit-reset", "x-rate-limit-reset", "ratelimit-reset")
 REMAINING_HEADERS = ("x-ratelimit-remaining", "x-rate-limit-remaining", "ratelimit-remaining")
 _EPOCH_THRESHOLD = 1_000_000_000
@@ -193,10 +195,13 @@ def rest_client(
 
 
 def describe_http_error(source: str, error: Any) -> str:
-    """A one-line, secret-free description of a failed request for error messages."""
+    """A one-line, secret-free description of a failed request for error messages: the
+    status and path, never the query string, a header or credentials in a URL."""
     response = getattr(error, "response", None)
     if response is None:
-        return f"source {source}: {type(error).__name__}: {error}"
+        # e.g. requests' ConnectionError, whose text holds the URL with its query string
+        text = " ".join(str(error).split())
+        return redact(f"source {source}: {type(error).__name__}: {text}")
     request = response.request
     path = request.path_url.split("?")[0] if request is not None else "?"
     return f"source {source}: HTTP {response.status_code} on {request.method} {path}"

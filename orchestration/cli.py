@@ -60,14 +60,50 @@ def _settings(home: Path | None, **overrides) -> Settings:
     return Settings.from_env(home=home, **overrides)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str, code: int = 1) -> None:
     click.secho(f"error: {message}", fg="red", err=True)
-    sys.exit(1)
+    sys.exit(code)
+
+
+def _rule_locations(settings: Settings) -> dict[tuple[str, str], str]:
+    """``file:line`` of every rule, by (scorecard, rule), for messages about rules."""
+    from readiness.standards import load_standards
+
+    try:
+        standards = load_standards(settings.scorecards_dir)
+    except ReadinessError:
+        return {}
+    return {
+        (scorecard.id, compiled.rule.id): f"{scorecard.file}:{compiled.line or 1}"
+        for scorecard in standards.scorecards
+        for compiled in scorecard.rules
+    }
+
+
+def _echo_problems(settings: Settings, summary) -> None:
+    """What went wrong in a run that still published: failed sources, rules the database
+    could not evaluate. Each is named, with where to look."""
+    for failure in summary.source_failures:
+        # "load_<source>: source <source> failed to load: why": the step adds nothing
+        reason = failure.split(": ", 1)[-1]
+        click.secho(f"warning: {reason} (its facts are unknown)", fg="yellow", err=True)
+    locations = _rule_locations(settings) if summary.rule_errors else {}
+    for error in summary.rule_errors:
+        where = locations.get((error.scorecard_id, error.rule_id), error.scorecard_id)
+        click.secho(
+            f"warning: {where}: rule '{error.rule_id}': the database cannot evaluate its "
+            f"{error.part} on this data: {error.error} (its outcomes are unknown; the other "
+            "rules were evaluated)",
+            fg="yellow",
+            err=True,
+        )
 
 
 def _echo_run_summary(settings: Settings, summary, day: dt.date) -> None:
     from orchestration.runner import summarize
 
+    if summary.published is not None:
+        _echo_problems(settings, summary)
     if not summary.success:
         click.secho(f"run failed after {summary.seconds:.1f}s", fg="red", err=True)
         for failure in summary.failures:
@@ -85,7 +121,7 @@ def _echo_run_summary(settings: Settings, summary, day: dt.date) -> None:
                 "good run",
                 err=True,
             )
-        sys.exit(1)
+        sys.exit(summary.exit_code)
     window = (
         str(summary.start) if summary.start == summary.end else f"{summary.start} to {summary.end}"
     )
@@ -93,6 +129,14 @@ def _echo_run_summary(settings: Settings, summary, day: dt.date) -> None:
     for label, text in summarize(settings, day):
         click.echo(f"  {label}: {text}")
     click.echo(f"  published: {summary.published}")
+    if summary.exit_code:
+        click.secho(
+            "  published with problems (above): exit status "
+            f"{summary.exit_code}, see docs/operations.md",
+            fg="yellow",
+            err=True,
+        )
+        sys.exit(summary.exit_code)
 
 
 class _Commands(click.Group):
@@ -167,7 +211,7 @@ def run(home, catalog_dir, custom_data_dir, scorecards_dir, day, start, end, ree
         scorecards_dir=scorecards_dir,
     )
     if day and (start or end):
-        _fail("give either --date or --from/--to, not both")
+        _fail("give either --date or --from/--to, not both", code=2)
     today = dt.datetime.now(dt.UTC).date()
     first = (start or day or dt.datetime.combine(today, dt.time())).date()
     last = (end or start or day or dt.datetime.combine(today, dt.time())).date()
@@ -178,10 +222,13 @@ def run(home, catalog_dir, custom_data_dir, scorecards_dir, day, start, end, ree
         )
     if settings.catalog_dir is None:
         click.secho(
-            "warning: no catalog configured (--catalog or READINESS_CATALOG): nothing to evaluate",
-            fg="yellow",
+            "error: no catalog configured: give --catalog DIR (or set READINESS_CATALOG). "
+            "Every evaluation is of the catalog's entities; without one there is nothing to "
+            "evaluate, and nothing was run or published.",
+            fg="red",
             err=True,
         )
+        sys.exit(2)
     click.echo(f"readiness run: {first}{'' if first == last else f' to {last}'} in {settings.home}")
     from orchestration.inputs import check_dlt_settings, report_custom_data_before_run
 
@@ -273,11 +320,45 @@ def validate(scorecards_dir, catalog_dir, custom_data_dir):
         sys.exit(1)
 
 
-def _serve(settings: Settings, port: int, host: str) -> None:
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+_PIPELINE_SECRETS = ("SOURCES__", "NOTIFICATIONS__", "DESTINATION__")
+
+
+def _check_login(settings: Settings, host: str, no_login: bool) -> None:
+    """Say loudly whether the dashboard is behind a login; refuse to serve it to the
+    network without one unless told to (docs/security.md)."""
+    from dashboards.access import load_login_config
+
+    config = load_login_config(settings.home)
+    if config.enabled:
+        policy = config.policy
+        click.echo(
+            f"login: OpenID Connect ({config.source}); allowed domains "
+            f"{sorted(policy.allowed_domains) or '-'}, groups {sorted(policy.allowed_groups) or '-'}; "
+            f"SQL page for {sorted(policy.sql_emails | policy.sql_groups) or 'nobody'}"
+        )
+        return
+    if host not in _LOOPBACK and not no_login:
+        raise ReadinessError(
+            f"refusing to serve on {host} without a login: the dashboard shows every "
+            "service's weaknesses to whoever reaches it. Configure the login "
+            "(docs/security.md, 'Putting the dashboard behind a login') or pass --no-login"
+        )
+    click.secho(
+        "WARNING: login is off: anyone who can reach this port sees every page, the SQL "
+        "page included. Fine for the local demo; see docs/security.md before sharing it.",
+        fg="yellow",
+        bold=True,
+        err=True,
+    )
+
+
+def _serve(settings: Settings, port: int, host: str, no_login: bool = False) -> None:
     from orchestration.dbt_docs import ensure_dbt_docs
     from readiness.warehouse import published_version
 
     published_version(settings)  # fail early with a clear message when nothing is published
+    _check_login(settings, host, no_login)
     try:
         ensure_dbt_docs(settings, echo=click.echo)
     except ReadinessError as exc:
@@ -301,8 +382,17 @@ def _serve(settings: Settings, port: int, host: str) -> None:
         "false",
         "--client.toolbarMode",
         "viewer",
+        # secrets (the login) from the home folder only, never a stray ~/.streamlit file
+        "--secrets.files",
+        str(settings.home / "secrets.toml"),
     ]
-    env = {**os.environ, "READINESS_HOME": str(settings.home)}
+    # The dashboard reads the published file only: it gets no source or channel secret.
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(_PIPELINE_SECRETS) and key != "READINESS_PG_PASSWORD"
+    }
+    env["READINESS_HOME"] = str(settings.home)
     with contextlib.suppress(KeyboardInterrupt):
         subprocess.run(command, env=env, check=False)
 
@@ -311,10 +401,19 @@ def _serve(settings: Settings, port: int, host: str) -> None:
 @HOME_OPTION
 @_port_option("Port to serve on.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-def serve(home, port, host):
-    """Serve the dashboard on the published warehouse (read-only)."""
+@click.option(
+    "--no-login",
+    is_flag=True,
+    help="Serve on a non-loopback address without a login (everyone who reaches it sees all).",
+)
+def serve(home, port, host, no_login):
+    """Serve the dashboard on the published warehouse (read-only).
+
+    Login (OpenID Connect) is off unless configured in <home>/secrets.toml or
+    READINESS_AUTH_* variables: see docs/security.md.
+    """
     try:
-        _serve(_settings(home), port, host)
+        _serve(_settings(home), port, host, no_login)
     except ReadinessError as exc:
         _fail(str(exc))
 

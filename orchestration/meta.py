@@ -1,5 +1,6 @@
 """What readiness records about its own runs, in the warehouse's ``raw_meta`` dataset:
-failed source loads and the evaluations asked of dbt. Written through dlt, so any
+failed source loads, the evaluations asked of dbt, and the rules the database could not
+evaluate. Written through dlt, so any
 destination works."""
 
 from __future__ import annotations
@@ -32,10 +33,19 @@ _TABLES: dict[str, dict[str, str]] = {
         "triggered_by": "text",
         "requested_at": "timestamp",
     },
+    "rule_errors": {
+        "request_id": "text",
+        "scorecard_id": "text",
+        "definition_hash": "text",
+        "rule_id": "text",
+        "part": "text",
+        "error": "text",
+        "recorded_at": "timestamp",
+    },
 }
 
 
-def append_meta(settings: Settings, table: str, row: dict[str, Any]) -> None:
+def append_meta(settings: Settings, table: str, *rows: dict[str, Any]) -> None:
     pipeline = dlt.pipeline(
         pipeline_name="readiness_meta",
         pipelines_dir=str(settings.dlt_dir),
@@ -43,7 +53,9 @@ def append_meta(settings: Settings, table: str, row: dict[str, Any]) -> None:
         dataset_name=META_DATASET,
     )
     pipeline.run(
-        dlt.resource([row], name=table, write_disposition="append", columns=hints(_TABLES[table]))
+        dlt.resource(
+            list(rows), name=table, write_disposition="append", columns=hints(_TABLES[table])
+        )
     )
 
 
@@ -87,3 +99,9 @@ def record_evaluation_request(
             "requested_at": utc_now(),
         },
     )
+
+
+def record_rule_errors(settings: Settings, request_id: str, errors) -> None:
+    """The rules the database could not evaluate in this request (see rule_probe)."""
+    now = utc_now()
+    append_meta(settings, "rule_errors", *(error.row(request_id, now) for error in errors))

@@ -17,6 +17,22 @@ _STEP_LABELS = {
 }
 
 
+_WRAPPERS = {"DagsterExecutionStepExecutionError", "DagsterUserCodeExecutionError"}
+
+
+def root_cause(error) -> str:
+    """The first error under Dagster's step wrapper, on one line: what the user can act on
+    (never the stack, nor the exception it was raised from, whose text may hold a URL)."""
+    while error.cause is not None and error.cls_name in _WRAPPERS:
+        error = error.cause
+    message = error.message.strip()
+    # "module.path.Failure: text" or "Failure: text": the text is what the user acts on
+    head, _, text = message.partition(": ")
+    if head.rsplit(".", 1)[-1] == error.cls_name:
+        message = text
+    return message.splitlines()[0] if message else error.cls_name
+
+
 class _ProgressHandler(logging.Handler):
     def __init__(self, stream) -> None:
         super().__init__()
@@ -46,10 +62,7 @@ class _ProgressHandler(logging.Handler):
             seconds = now - self.started.get(step, now)
             self.stream.write(f"  - {step} {_STEP_LABELS[kind]} in {seconds:.1f}s\n")
             if kind == "STEP_FAILURE" and event.step_failure_data and event.step_failure_data.error:
-                error = event.step_failure_data.error
-                while error.cause is not None:
-                    error = error.cause
-                self.stream.write(f"    {error.message.strip()}\n")
+                self.stream.write(f"    {root_cause(event.step_failure_data.error)}\n")
         elif kind == "STEP_SKIPPED":
             self.stream.write(f"  - {step} skipped (an upstream step failed)\n")
         elif kind == "ASSET_MATERIALIZATION":
@@ -69,6 +82,10 @@ def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
     logger.handlers.clear()
     logger.setLevel(logging.DEBUG)
     logger.propagate = False
-    if not init_context.logger_config["quiet"]:
+    if init_context.logger_config["quiet"]:
+        # A logger without handlers falls back to Python's last-resort handler, which
+        # prints every warning and error (Dagster's step failures, with their stack).
+        logger.addHandler(logging.NullHandler())
+    else:
         logger.addHandler(_ProgressHandler(sys.stderr))
     return logger

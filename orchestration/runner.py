@@ -13,8 +13,10 @@ import dagster as dg
 import duckdb
 
 from orchestration.build import EVALUATE_JOB, INGEST_JOB, build_definitions
+from orchestration.evaluation.rule_probe import RuleError, observed_rule_errors
 from orchestration.evaluation.sensors import REEVALUATE_TAG, TRIGGER_TAG, evaluation_run_config
 from orchestration.partitions import window_tags
+from orchestration.progress import root_cause
 from readiness.errors import ReadinessError
 from readiness.settings import Settings
 from readiness.standards import load_standards
@@ -36,14 +38,10 @@ def dagster_instance(settings: Settings) -> dg.DagsterInstance:
     return dg.DagsterInstance.from_config(str(settings.dagster_home))
 
 
-def root_cause(error) -> str:
-    """The first error under Dagster's step wrapper: what the user can act on."""
-    while error.cause is not None and error.cls_name in _WRAPPERS:
-        error = error.cause
-    return error.message.strip().removeprefix(f"{error.cls_name}: ").splitlines()[0]
-
-
-_WRAPPERS = {"DagsterExecutionStepExecutionError", "DagsterUserCodeExecutionError"}
+EXIT_OK = 0
+EXIT_NOT_PUBLISHED = 1
+EXIT_PARTIAL = 3
+EXIT_AFTER_PUBLISH_FAILED = 4
 
 
 @dataclass
@@ -55,8 +53,24 @@ class RunSummary:
     run_ids: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)  # failed evaluation steps
     source_failures: list[str] = field(default_factory=list)  # sources that failed to load
+    # rules the database could not evaluate (their outcomes are unknown)
+    rule_errors: list[RuleError] = field(default_factory=list)
     published: Path | None = None  # set when this run published (even if a later step failed)
     log_path: Path | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """The command line's exit status (docs/operations.md): 0 published; 3 published,
+        but a source failed to load or a rule could not be evaluated (their facts and
+        outcomes are unknown); 4 published, but a step after the publish failed; 1 nothing
+        published."""
+        if self.published is None:
+            return EXIT_NOT_PUBLISHED
+        if not self.success:
+            return EXIT_AFTER_PUBLISH_FAILED
+        if self.source_failures or self.rule_errors:
+            return EXIT_PARTIAL
+        return EXIT_OK
 
 
 def _failures(result) -> list[str]:
@@ -120,6 +134,7 @@ def run_days(
     summary.run_ids.append(result.run_id)
     summary.failures = _failures(result)
     summary.success = result.success
+    summary.rule_errors = observed_rule_errors(result)
     # Published even when a later step (notifications) failed: say so, not the opposite.
     published = any(
         event.asset_key == dg.AssetKey("published_warehouse")

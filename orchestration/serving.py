@@ -22,18 +22,24 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def served_dashboard(
-    settings: Settings, *, log_name: str = "serve.log", timeout_s: float = 120
+    settings: Settings,
+    *,
+    log_name: str = "serve.log",
+    timeout_s: float = 120,
+    port: int | None = None,
+    env: dict[str, str] | None = None,
 ) -> Iterator[str]:
-    """`readiness serve` on a free port; yields the base URL once Streamlit is healthy,
-    stops the server (its whole process group) after. Output goes to `<home>/<log_name>`."""
-    port = free_port()
+    """`readiness serve` on a free port (or ``port``); yields the base URL once Streamlit
+    is healthy, stops the server (its whole process group) after. Output goes to
+    `<home>/<log_name>`; ``env`` is added to the server's environment."""
+    port = port or free_port()
     log_path = settings.home / log_name
     log = log_path.open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "orchestration.cli", "serve", "--home", str(settings.home)]
         + ["--port", str(port)],
         cwd=REPO_ROOT,
-        env={**os.environ, "READINESS_HOME": str(settings.home)},
+        env={**os.environ, **(env or {}), "READINESS_HOME": str(settings.home)},
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,

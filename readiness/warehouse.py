@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from readiness.errors import WarehouseError
+from readiness.pause import pause_point
 from readiness.settings import WAREHOUSE_ALIAS, Settings
 
 
@@ -46,6 +47,34 @@ def published_version(settings: Settings) -> PublishedVersion:
     return PublishedVersion(path, stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
 
+def _temporary(target: Path, pid: int) -> Path:
+    return target.with_name(f".{target.name}.{pid}.tmp")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
+def remove_stale_temporaries(settings: Settings) -> list[Path]:
+    """Delete the half-written copies of publishes whose process is gone (killed while
+    copying); a copy being written by a live process is left alone."""
+    target = settings.published_path
+    removed = []
+    for path in target.parent.glob(f".{target.name}.*.tmp"):
+        pid = path.name.removeprefix(f".{target.name}.").removesuffix(".tmp")
+        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
 def publish(settings: Settings) -> Path:
     """Copy the working warehouse to ``published.duckdb`` atomically.
 
@@ -59,11 +88,13 @@ def publish(settings: Settings) -> Path:
     with duckdb.connect(str(source)) as connection:
         connection.execute("checkpoint")
     target = settings.published_path
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    remove_stale_temporaries(settings)
+    temporary = _temporary(target, os.getpid())
     try:
         shutil.copyfile(source, temporary)
         with temporary.open("rb+") as handle:
             os.fsync(handle.fileno())
+        pause_point("publish:copied")
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
@@ -76,15 +107,24 @@ def publish(settings: Settings) -> Path:
     return target
 
 
-def connect_published(settings: Settings) -> duckdb.DuckDBPyConnection:
+def connect_published(
+    settings: Settings, *, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the published warehouse.
 
     The file is attached under the working warehouse's name so that views compiled by
     dbt (which name their catalog) resolve; local file, network and extension access
-    are disabled, so SQL typed by a user cannot reach outside the warehouse.
+    are disabled (no extension is installed or loaded either), and the configuration is
+    locked, so SQL typed by a user cannot reach outside the warehouse or turn that back
+    on. ``memory_limit`` (e.g. ``"1GB"``) caps DuckDB's buffers (the SQL page's worker).
     """
     version = published_version(settings)
-    connection = duckdb.connect(":memory:")
+    connection = duckdb.connect(
+        ":memory:",
+        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
+    )
+    if memory_limit is not None:
+        connection.execute(f"set memory_limit = '{memory_limit}'")
     connection.execute(f"attach '{version.path}' as {WAREHOUSE_ALIAS} (read_only)")
     connection.execute(f"use {WAREHOUSE_ALIAS}")
     connection.execute("set enable_external_access = false")

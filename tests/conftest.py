@@ -43,6 +43,20 @@ def make_settings(tmp_path, manifest_dir):
     return make
 
 
+def published_days(settings: Settings) -> list[dt.date]:
+    """The days the published warehouse holds scores for, in order."""
+    from readiness.warehouse import connect_published
+
+    connection = connect_published(settings)
+    try:
+        rows = connection.execute(
+            "select distinct evaluated_on from marts.fct_entity_scores order by 1"
+        ).fetchall()
+    finally:
+        connection.close()
+    return [row[0] for row in rows]
+
+
 def copy_manifest(manifest_dir: Path, settings: Settings) -> None:
     settings.dbt_target_dir.mkdir(parents=True, exist_ok=True)
     for file in ("manifest.json", "manifest.fingerprint"):

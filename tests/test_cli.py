@@ -98,7 +98,7 @@ def test_run_refuses_a_date_and_a_range_together(tmp_path):
     result = readiness(
         "run", "--home", str(tmp_path), "--date", "2026-01-02", "--from", "2026-01-01"
     )
-    assert result.returncode == 1
+    assert result.returncode == 2  # a usage error: nothing ran (docs/operations.md)
     assert "either --date or --from/--to" in result.stderr
 
 

@@ -12,20 +12,29 @@ import streamlit as st
 
 from dashboards import queries
 from dashboards.data import query, require_published, settings
+from dashboards.login import require_sql_role
 from dashboards.sql_examples import EXAMPLES
 from dashboards.sql_guard import MAX_QUERY_CHARS, RefusedQuery
-from dashboards.sql_runner import DEFAULT_TIME_LIMIT_S, QueryFailed, run_query
+from dashboards.sql_runner import (
+    DEFAULT_BYTE_LIMIT,
+    DEFAULT_TIME_LIMIT_S,
+    PROCESS_MEMORY_MB,
+    QueryFailed,
+    run_query,
+)
 
 MAX_ROW_LIMIT = 50_000
 OWN_QUERY = "(your own query)"
 
 st.title("SQL")
+require_sql_role()
 if not require_published():
     st.stop()
 st.caption(
     f"Read-only queries on the published warehouse: one statement, at most "
-    f"{MAX_QUERY_CHARS:,} characters, stopped after {DEFAULT_TIME_LIMIT_S:g} s; no file or "
-    "network access. Results are in schema `marts` (documented on the Data docs page); "
+    f"{MAX_QUERY_CHARS:,} characters, stopped after {DEFAULT_TIME_LIMIT_S:g} s (fetching "
+    f"included), results cut at {DEFAULT_BYTE_LIMIT >> 20} MB, "
+    f"{PROCESS_MEMORY_MB / 1024:g} GB of memory; no file or network access. Results are in schema `marts` (documented on the Data docs page); "
     "`raw_*` and `staging` hold what was loaded. Examples: docs/sql-examples.md."
 )
 
@@ -75,9 +84,12 @@ elif isinstance(outcome, QueryFailed):
 elif outcome is not None:
     frame = outcome.frame
     note = f"{len(frame):,} rows in {outcome.seconds:.2f} s"
-    if outcome.truncated:
-        note += f" — cut at the row limit of {int(row_limit):,}; more rows match"
-    st.caption(note)
+    if outcome.byte_cut:
+        st.warning(f"{note} — {outcome.note}")
+    elif outcome.truncated:
+        st.caption(f"{note} — cut at the row limit of {int(row_limit):,}; more rows match")
+    else:
+        st.caption(note)
     st.dataframe(frame, hide_index=True, width="stretch")
     st.download_button(
         "Download CSV",

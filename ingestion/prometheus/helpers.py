@@ -72,7 +72,7 @@ def query_range(
     try:
         response = client.get(settings.QUERY_RANGE_PATH, params=params)
     except RequestException as exc:
-        raise PrometheusError(f"{where} failed: {type(exc).__name__}: {exc}") from None
+        raise PrometheusError(f"{where} failed: {describe_http_error(SOURCE, exc)}") from None
     if response.status_code >= 400:
         detail = _error_detail(response)
         hint = (

@@ -9,8 +9,14 @@ import dagster as dg
 from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from orchestration.evaluation.dbt_results import build_failure, emit_once, failed_nodes
 from orchestration.evaluation.manifest import ensure_manifest
-from orchestration.meta import record_evaluation_request
+from orchestration.evaluation.rule_probe import (
+    OUTCOMES_MODEL,
+    find_broken_rules,
+    rule_errors_observation,
+)
+from orchestration.meta import record_evaluation_request, record_rule_errors
 from orchestration.partitions import run_window
 from orchestration.resources import ReadinessResource
 from readiness.settings import Settings
@@ -83,7 +89,27 @@ def evaluation_assets(
             trigger=config.trigger,
             triggered_by=triggered_by(context),
         )
-        yield from dbt.cli(["build"], context=context).stream()
+        emitted: set = set()
+        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        yield from emit_once(invocation.stream(), emitted)
+        failed = failed_nodes(invocation)
+        if OUTCOMES_MODEL in {node.name for node in failed}:
+            # One rule the database cannot evaluate must not stop the day: find it, record
+            # it for this request, and build again (it is then unknown, with the error).
+            evaluated_request, broken = find_broken_rules(run_settings)
+            if broken:
+                record_rule_errors(run_settings, evaluated_request, broken)
+                for error in broken:
+                    context.log.warning(
+                        f"rule {error.rule_id!r} of scorecard {error.scorecard_id!r} cannot be "
+                        f"evaluated ({error.part}: {error.error}): its outcomes are unknown"
+                    )
+                yield rule_errors_observation(context.assets_def.keys, broken)
+                invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+                yield from emit_once(invocation.stream(), emitted)
+                failed = failed_nodes(invocation)
+        if failed:
+            raise build_failure(failed)
 
     # Staging, the window's working tables and the dimensions: one invocation, not
     # partitioned (they describe the latest state, or the run's window).

@@ -6,12 +6,15 @@ sources of those tables, so ingestion and models form one lineage graph.
 
 import datetime as dt
 import os
+from pathlib import Path
 
 import dagster as dg
 import dlt
 from dagster import AssetExecutionContext
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
+from dlt.common.runtime.collector import NullCollector
+from dlt.pipeline.trace import get_trace_file_path
 
 from orchestration.destination import dlt_destination, loader_file_format
 from orchestration.ingestion.failures import failure_message
@@ -19,6 +22,7 @@ from orchestration.ingestion.sources import SourceSpec, source_spec
 from orchestration.meta import record_load_failure
 from orchestration.partitions import days_of, run_window
 from orchestration.resources import ReadinessResource
+from readiness.pause import pause_point, pause_requested
 from readiness.settings import Settings
 
 # Sources that read what another source loaded: coverage reads the catalog's repositories.
@@ -38,12 +42,26 @@ class RawTableTranslator(DagsterDltTranslator):
         )
 
 
+class LoadPausePoint(NullCollector):
+    """dlt's progress hook, used for one thing: the kill-safety point ``dlt-load``
+    (readiness.pause), held when a load has committed its first job and not the rest."""
+
+    def update(self, name: str, inc: int = 1, *args, **kwargs) -> None:
+        if name == "Jobs" and inc and (self.step or "").startswith("Load"):
+            pause_point("dlt-load")
+
+
+def pipeline_name(spec: SourceSpec) -> str:
+    return f"readiness_{spec.name}"
+
+
 def pipeline(settings: Settings, spec: SourceSpec) -> dlt.Pipeline:
     return dlt.pipeline(
-        pipeline_name=f"readiness_{spec.name}",
+        pipeline_name=pipeline_name(spec),
         pipelines_dir=str(settings.dlt_dir),
         destination=dlt_destination(settings),
         dataset_name=spec.dataset,
+        progress=LoadPausePoint() if pause_requested("dlt-load") else NullCollector(),
     )
 
 
@@ -88,10 +106,23 @@ def source_assets(spec: SourceSpec, settings: Settings) -> dg.AssetsDefinition:
             )
         except Exception as error:
             message = failure_message(error)
+            forget_failed_trace(run_settings, spec)
             record_load_failure(run_settings, spec.name, last_day, message, context.run_id)
-            raise dg.Failure(f"source {spec.name} failed to load: {message}") from error
+            # Not chained to the error: Dagster stores a cause's text and stack, and an
+            # HTTP library's text can hold a URL with a credential in it.
+            raise dg.Failure(
+                f"source {spec.name} failed to load: {message}",
+                metadata={"error_type": type(error).__name__},
+            ) from None
 
     return _load
+
+
+def forget_failed_trace(settings: Settings, spec: SourceSpec) -> None:
+    """Delete dlt's trace of a failed load: it keeps the HTTP library's error text, which
+    can hold a URL with a credential in it (readiness keeps its own, redacted, record in
+    raw_meta.load_failures)."""
+    Path(get_trace_file_path(str(settings.dlt_dir), pipeline_name(spec))).unlink(missing_ok=True)
 
 
 def catalog_repositories(settings: Settings, day: dt.date) -> list[str]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from readiness.reports.redact import redact
+
 MAX_MESSAGE = 500
 _QUERY = re.compile(r"\?[^\s'\"]*")
 
@@ -33,8 +35,9 @@ def failure_message(error: BaseException) -> str:
 
     Sources raise errors that start with ``source <name>:`` and name the status and path;
     the first such error in the chain wins, else the innermost one. Query strings are cut
-    from any URL, since some APIs accept credentials there.
+    from any URL, since some APIs accept credentials there, and anything else that looks
+    like a credential (``user:password@``, ``Bearer ...``, ``token=...``) is redacted.
     """
     chain = _chain(error)
     chosen = next((e for e in chain if _first_line(e).startswith("source ")), chain[-1])
-    return _QUERY.sub("", _first_line(chosen))[:MAX_MESSAGE]
+    return redact(_QUERY.sub("", _first_line(chosen)))[:MAX_MESSAGE]

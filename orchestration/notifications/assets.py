@@ -121,6 +121,7 @@ def report_metadata(report: NotifyReport) -> dict[str, dg.MetadataValue]:
         "sent": dg.MetadataValue.int(len(report.sent)),
         "failed": dg.MetadataValue.int(len(report.failed)),
         "expired": dg.MetadataValue.int(len(report.expired)),
+        "interrupted": dg.MetadataValue.int(len(report.interrupted)),
         "superseded": dg.MetadataValue.int(len(report.superseded)),
         "by_channel": dg.MetadataValue.json(by_channel),
         "unrouted": dg.MetadataValue.json(report.unrouted),
@@ -192,6 +193,11 @@ def notification_assets(after: dg.AssetKey) -> list[dg.AssetsDefinition]:
             context.log.info(f"{channel} not sent: {reason}")
         for note in report.unrouted:
             context.log.warning(f"no route, not queued: {note}")
+        for message in report.interrupted:
+            context.log.warning(
+                f"interrupted by a killed run while being delivered, not sent again (it may "
+                f"have arrived): {message.channel} to {message.recipient_ref}: {message.subject}"
+            )
         for message in report.expired:
             context.log.warning(
                 f"expired undelivered after {channels.expire_after_days} days: "

@@ -82,6 +82,12 @@ def send(settings: Settings, as_of: dt.date | None) -> tuple[bool, list[dict], s
         f"sent {metadata['sent'].value}, failed {metadata['failed'].value}, "
         f"expired {metadata['expired'].value}"
     )
+    interrupted = metadata.get("interrupted")
+    if interrupted is not None and interrupted.value:
+        summary += (
+            f", interrupted {interrupted.value} (a killed run was delivering them: "
+            "not sent again, they may have arrived)"
+        )
     return True, report_from_metadata(metadata), summary, notes
 
 

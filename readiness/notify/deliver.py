@@ -26,6 +26,7 @@ from readiness.notify.messages import PRECEDENCE, Message
 from readiness.notify.outbox import SUPERSEDED, Outbox
 from readiness.notify.plan import plan_messages
 from readiness.notify.settings import NotifySettings
+from readiness.pause import pause_point
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class NotifyReport:
     queued: list[Message] = field(default_factory=list)
     superseded: list[Message] = field(default_factory=list)
     expired: list[Message] = field(default_factory=list)
+    # left `sending` by a killed run: may have arrived, so not sent again
+    interrupted: list[Message] = field(default_factory=list)
     deliveries: list[Delivery] = field(default_factory=list)
     unrouted: list[str] = field(default_factory=list)
     disabled_channels: dict[str, str] = field(default_factory=dict)
@@ -68,6 +71,11 @@ class NotifyReport:
             text += f", {len(self.failed)} failed (retried on the next run)"
         if self.expired:
             text += f", {len(self.expired)} expired"
+        if self.interrupted:
+            text += (
+                f", {len(self.interrupted)} interrupted by a killed run (not resent: "
+                "it may have arrived)"
+            )
         if self.superseded:
             text += f", {len(self.superseded)} superseded"
         if self.unconfigured:
@@ -138,6 +146,7 @@ def notify(
             Delivery(m) for m in report.queued
         ]
         return report
+    report.interrupted = [q.message for q in outbox.interrupt_unfinished()]
     outbox.queue(report.queued)
     outbox.queue(report.superseded, status=SUPERSEDED, superseded_by=superseded_by)
 
@@ -156,6 +165,7 @@ def notify(
                         f"{message.channel} is not configured any more: "
                         f"{settings.disabled_reason(message.channel)}"
                     )
+                outbox.mark_sending(message.key)
                 note = senders[message.channel](message)
                 error = None
             except DeliveryError as exc:
@@ -163,6 +173,8 @@ def notify(
             except Exception as exc:  # noqa: BLE001 - one message must not stop the others
                 # only the type: an unexpected error's text could carry a URL (a secret)
                 error = f"{message.channel} to {message.recipient_ref}: {type(exc).__name__}"
+            if error is None:
+                pause_point("notify:sent")
             outbox.record(message.key, error, note)
             delivery = Delivery(message, error, note, queued.attempts + 1)
             report.deliveries.append(delivery)

@@ -7,9 +7,11 @@ publish, in the pipeline's own process, so DuckDB's single writer is never conte
   whatever its status: that is what makes a second run send nothing new. ``status`` is
   ``pending`` (queued, not yet tried), ``sent``, ``failed`` (tried, retried on the next
   run), ``expired`` (not delivered within ``expire_after_days`` of the day it is about;
-  kept, never sent late) or ``superseded`` (a more important message to the same
+  kept, never sent late), ``superseded`` (a more important message to the same
   recipient on the same run covered it: a new initiative's announcement and its first
-  reminder or digest on the same day).
+  reminder or digest on the same day), ``sending`` (committed just before the delivery
+  is tried) or ``interrupted`` (the run was killed while delivering it: it may have
+  arrived, so it is never sent again, and the next run says so).
 - ``delivery_attempts``: one row per attempt (append-only), with its error.
 
 No URL and no credential is stored: ``address`` is the webhook's key or the email
@@ -26,6 +28,10 @@ from readiness.notify.messages import Message
 
 SCHEMA = "notifications"
 PENDING, SENT, FAILED, EXPIRED, SUPERSEDED = "pending", "sent", "failed", "expired", "superseded"
+SENDING, INTERRUPTED = "sending", "interrupted"
+INTERRUPTED_ERROR = (
+    "the run was interrupted while delivering it: it may have arrived, so it is not sent again"
+)
 _DDL = f"""
 create schema if not exists {SCHEMA};
 create table if not exists {SCHEMA}.outbox (
@@ -190,11 +196,29 @@ class Outbox:
             for row in rows
         ]
 
-    def record(self, key: str, error: str | None, note: str | None = None) -> None:
+    def mark_sending(self, key: str) -> None:
+        """Commit that a delivery is being tried, before trying it: a run killed during the
+        delivery leaves the message ``sending``, never ``pending`` (which would send it a
+        second time)."""
+        self.db.execute(
+            f"update {SCHEMA}.outbox set status = ?, last_attempt_at = ? where message_key = ?",
+            [SENDING, _now(), key],
+        )
+
+    def interrupt_unfinished(self) -> list[QueuedMessage]:
+        """Messages a killed run left ``sending``: recorded as ``interrupted`` (not resent)."""
+        unfinished = self._select("status = ?", SENDING)
+        for queued in unfinished:
+            self.record(queued.message.key, INTERRUPTED_ERROR, status=INTERRUPTED)
+        return unfinished
+
+    def record(
+        self, key: str, error: str | None, note: str | None = None, status: str | None = None
+    ) -> None:
         """Record one delivery attempt (error None: sent, with an optional note), in one
         transaction."""
         now = _now()
-        status = SENT if error is None else FAILED
+        status = status or (SENT if error is None else FAILED)
         error = error if error is not None else note
         with self.db.transaction():
             ((attempts,),) = self.db.tuples(

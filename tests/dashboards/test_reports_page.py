@@ -8,7 +8,7 @@ import zipfile
 
 from dashboards.report_files import evidence_bundle, format_file
 from readiness.reports import ReportFilters, build_report, render, verify_folder
-from readiness.warehouse import connect_published
+from tests.conftest import published_days
 from tests.dashboards.conftest import metrics, run_page
 
 PAYMENTS = "group:default/payments"
@@ -57,7 +57,7 @@ def test_filters_that_match_nothing_say_so(scenario_published, monkeypatch):
 
 
 def test_a_range_of_days_on_the_demo(demo_home, monkeypatch):
-    days = demo_home_days(demo_home)
+    days = published_days(demo_home)
     app = run_page(
         "reports.py",
         demo_home.home,
@@ -68,17 +68,6 @@ def test_a_range_of_days_on_the_demo(demo_home, monkeypatch):
     summary = table_with(app, "avg_score_pct")
     assert [str(day)[:10] for day in summary.evaluated_on] == [day.isoformat() for day in days]
     assert not app.warning  # every day of the range was evaluated
-
-
-def demo_home_days(settings):
-    connection = connect_published(settings)
-    try:
-        rows = connection.execute(
-            "select distinct evaluated_on from marts.fct_entity_scores order by 1"
-        ).fetchall()
-    finally:
-        connection.close()
-    return [row[0] for row in rows]
 
 
 def test_the_evidence_folder_verifies_and_matches_the_command(scenario_published, tmp_path):

@@ -113,14 +113,20 @@ def test_row_limit_and_results(scenario_published):
     assert len(result.frame) == 2 and not result.truncated
 
 
-def test_time_limit_interrupts_the_query(scenario_published):
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select count(*) from range(1000000) a, range(1000000) b",
+        # the first rows come at once, the rest one by one over a huge scan: the worker is
+        # streaming rows when the deadline comes (the limit covers fetching them)
+        "select a from range(10000000000000) t(a) where a % 1000000007 < 3",
+    ],
+    ids=["runaway", "trickling-rows"],
+)
+def test_time_limit_interrupts_the_query(scenario_published, sql):
     began = time.monotonic()
-    with pytest.raises(QueryFailed, match=r"stopped after the time limit of 0.5 s"):
-        run_query(
-            scenario_published,
-            "select count(*) from range(1000000) a, range(1000000) b",
-            time_limit_s=0.5,
-        )
+    with pytest.raises(QueryFailed, match=r"stopped after the time limit of 0.5 s \(running it"):
+        run_query(scenario_published, sql, row_limit=10_000, time_limit_s=0.5)
     assert time.monotonic() - began < 10
 
 
