@@ -215,11 +215,15 @@ def run(home, catalog_dir, custom_data_dir, scorecards_dir, day, start, end, ree
     today = dt.datetime.now(dt.UTC).date()
     first = (start or day or dt.datetime.combine(today, dt.time())).date()
     last = (end or start or day or dt.datetime.combine(today, dt.time())).date()
+    # A wrong day or range is a wrong command line (exit 2), refused before anything runs.
     if last > today:
         _fail(
             f"{last} is after today ({today}, UTC): a day is evaluated once it has happened "
-            "(the evidence would be today's state under a later date)"
+            "(the evidence would be today's state under a later date)",
+            code=2,
         )
+    if last < first:
+        _fail(f"the range ends ({last}) before it starts ({first})", code=2)
     if settings.catalog_dir is None:
         click.secho(
             "error: no catalog configured: give --catalog DIR (or set READINESS_CATALOG). "
@@ -234,6 +238,8 @@ def run(home, catalog_dir, custom_data_dir, scorecards_dir, day, start, end, ree
 
     check_dlt_settings()
     report_custom_data_before_run(settings.custom_data_dir, settings.catalog_dir, last)
+    if first < settings.history_start:
+        _fail(f"{first} is before the first evaluable day {settings.history_start}", code=2)
     try:
         summary = run_days(
             settings,

@@ -88,7 +88,7 @@ def run_case(case: Case, root: Path) -> list[str]:
         **{k: v.replace("{home}", str(home)) for k, v in case.env.items()},
     }
     result = CliRunner().invoke(main, args, env=env, catch_exceptions=True)
-    output = result.output + (result.stderr if result.stderr_bytes is not None else "")
+    output = result.output  # click 8.2+: stdout and stderr as a terminal shows them
     problems = []
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         trace = "".join(traceback.format_exception(result.exception))
