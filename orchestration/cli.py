@@ -27,6 +27,9 @@ HOME_OPTION = click.option(
 )
 
 
+CATALOG_PROBLEMS_SHOWN = 50  # at the end of a run; `readiness validate --catalog` shows all
+
+
 def _settings(home: Path | None, **overrides) -> Settings:
     return Settings.from_env(home=home, **overrides)
 
@@ -64,6 +67,12 @@ def _echo_run_summary(settings: Settings, summary, day: dt.date) -> None:
     for label, text in summarize(settings, day):
         click.echo(f"  {label}: {text}")
     click.echo(f"  published: {summary.published}")
+    for warning in summary.warnings:
+        click.secho(f"  warning: {warning}", fg="yellow", err=True)
+    from orchestration.catalog_problems import published_problems
+
+    problems, entity_count = published_problems(settings, day)
+    _echo_catalog_problems(problems, entity_count, limit=CATALOG_PROBLEMS_SHOWN)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -78,9 +87,11 @@ def main() -> None:
 @HOME_OPTION
 @click.option(
     "--catalog",
-    "catalog_dir",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Folder of Backstage descriptor YAML files.",
+    "catalog_paths",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Backstage descriptor YAML: a folder (read whole) or a file such as the catalog's "
+    "Location entry file; Locations are followed. Repeat for several.",
 )
 @click.option(
     "--custom-data",
@@ -121,13 +132,13 @@ def main() -> None:
     help="Re-evaluate days already evaluated (recorded as a backfill).",
 )
 @click.option("--quiet", is_flag=True, help="No progress lines.")
-def run(home, catalog_dir, custom_data_dir, scorecards_dir, day, start, end, reevaluate, quiet):
+def run(home, catalog_paths, custom_data_dir, scorecards_dir, day, start, end, reevaluate, quiet):
     """One run end to end: ingest, evaluate with dbt, publish."""
     from orchestration.runner import run_days
 
     settings = _settings(
         home,
-        catalog_dir=catalog_dir,
+        catalog_paths=tuple(catalog_paths),
         custom_data_dir=custom_data_dir,
         scorecards_dir=scorecards_dir,
     )
@@ -136,9 +147,10 @@ def run(home, catalog_dir, custom_data_dir, scorecards_dir, day, start, end, ree
     today = dt.datetime.now(dt.UTC).date()
     first = (start or day or dt.datetime.combine(today, dt.time())).date()
     last = (end or start or day or dt.datetime.combine(today, dt.time())).date()
-    if settings.catalog_dir is None:
+    if not settings.catalog_paths and not _catalog_api_configured():
         click.secho(
-            "warning: no catalog configured (--catalog or READINESS_CATALOG): nothing to evaluate",
+            "warning: no catalog configured (--catalog, READINESS_CATALOG or "
+            "sources.backstage.base_url): nothing to evaluate",
             fg="yellow",
             err=True,
         )
@@ -167,20 +179,30 @@ def run(home, catalog_dir, custom_data_dir, scorecards_dir, day, start, end, ree
 )
 @click.option(
     "--catalog",
-    "catalog_dir",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=None,
-    help="Catalog folder: also check that exemptions and initiatives name real entities.",
+    "catalog_paths",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Catalog files or folders (Locations followed): report every problem and dangling "
+    "reference, and check that exemptions and initiatives name real entities. Repeatable.",
 )
-def validate(scorecards_dir, catalog_dir):
-    """Validate scorecards, exemptions and initiatives; exit non-zero on any problem."""
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit non-zero when the catalog has errors or warnings (notes do not count).",
+)
+def validate(scorecards_dir, catalog_paths, strict):
+    """Validate scorecards, exemptions and initiatives (exit non-zero on any problem), and
+    report the catalog's problems (exit non-zero for them only with --strict)."""
     from ingestion.catalog.parse import read_catalog
     from readiness.standards import load_standards
 
     settings = _settings(None, scorecards_dir=scorecards_dir)
     known = None
-    if catalog_dir is not None:
-        known = {row["entity_ref"] for row in read_catalog(catalog_dir).entities}
+    catalog_failed = False
+    if catalog_paths:
+        rows = read_catalog(catalog_paths)
+        known = {row["entity_ref"] for row in rows.entities}
+        catalog_failed = _echo_catalog_problems(rows.problems, len(rows.entities), limit=None)
     try:
         standards = load_standards(settings.scorecards_dir, known_entities=known)
     except ReadinessError as exc:
@@ -204,6 +226,30 @@ def validate(scorecards_dir, catalog_dir):
             f"ok  initiative {initiative.id}: {target} on {initiative.initiative.scorecard}, "
             f"{initiative.initiative.start_date} to {initiative.initiative.due_date}"
         )
+    if strict and catalog_failed:
+        click.secho("the catalog has problems (--strict)", fg="red", err=True)
+        sys.exit(1)
+
+
+def _catalog_api_configured() -> bool:
+    from orchestration.ingestion.sources import source_spec
+
+    return source_spec("backstage").configured(_settings(None))
+
+
+def _echo_catalog_problems(problems, entity_count: int, limit: int | None) -> bool:
+    """Print the catalog's problems, errors first; True when any is an error or warning."""
+    from orchestration.catalog_problems import format_problems, summary_line
+
+    errors = [p for p in problems if p["severity"] in ("error", "warning")]
+    line = summary_line(problems, entity_count)
+    if not problems:
+        click.echo(f"ok  {line}")
+        return False
+    click.secho(line, fg="yellow" if errors else None, err=bool(errors))
+    for text in format_problems(problems, limit):
+        click.echo(f"  {text}", err=bool(errors))
+    return bool(errors)
 
 
 def _serve(settings: Settings, port: int, host: str) -> None:

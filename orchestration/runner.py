@@ -57,6 +57,23 @@ class RunSummary:
     source_failures: list[str] = field(default_factory=list)  # sources that failed to load
     published: Path | None = None  # set when this run published (even if a later step failed)
     log_path: Path | None = None
+    # failed tests of the side marts (initiatives, notifications, reports, catalog): shown,
+    # not blocking the publish
+    warnings: list[str] = field(default_factory=list)
+
+
+def _failed_checks(result) -> list[str]:
+    """The dbt tests that failed as warnings (side marts), by model and test name. Source
+    freshness checks are left out: `unknown` outcomes already say which source is stale."""
+    failed = []
+    for evaluation in result.get_asset_check_evaluations():
+        if evaluation.passed or evaluation.asset_key.path[0].startswith("raw_"):
+            continue
+        failed.append(
+            f"test {evaluation.check_name} on {'/'.join(evaluation.asset_key.path)} failed "
+            "(the day's scores were published; see the dbt log)"
+        )
+    return sorted(set(failed))
 
 
 def _failures(result) -> list[str]:
@@ -119,6 +136,7 @@ def run_days(
         )
     summary.run_ids.append(result.run_id)
     summary.failures = _failures(result)
+    summary.warnings = _failed_checks(result)
     summary.success = result.success
     # Published even when a later step (notifications) failed: say so, not the opposite.
     published = any(

@@ -32,10 +32,17 @@ PG_ENVIRONMENT = (
 )
 
 
+def _absolute(path: Path | str) -> Path:
+    return Path(path).expanduser().resolve()
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path = DEFAULT_HOME
+    # The catalog: files and folders of Backstage descriptors (``--catalog``, repeatable).
+    # ``catalog_dir`` names one of them (the first), for callers that give a single path.
     catalog_dir: Path | None = None
+    catalog_paths: tuple[Path, ...] = ()
     custom_data_dir: Path | None = None
     scorecards_dir: Path = DEFAULT_SCORECARDS
     dbt_project_dir: Path = field(default_factory=default_dbt_project_dir)
@@ -52,16 +59,24 @@ class Settings:
         for name in ("home", "catalog_dir", "custom_data_dir", "scorecards_dir", "dbt_project_dir"):
             value = getattr(self, name)
             if value is not None:
-                object.__setattr__(self, name, Path(value).expanduser().resolve())
+                object.__setattr__(self, name, _absolute(value))
+        paths = tuple(_absolute(p) for p in self.catalog_paths)
+        if self.catalog_dir is not None and self.catalog_dir not in paths:
+            paths = (self.catalog_dir, *paths)
+        object.__setattr__(self, "catalog_paths", paths)
+        object.__setattr__(self, "catalog_dir", paths[0] if paths else None)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
         """Settings from ``READINESS_*`` environment variables, then explicit overrides."""
         env = os.environ if environ is None else environ
         values: dict = {}
+        if env.get("READINESS_CATALOG"):  # several paths: separated by os.pathsep (":")
+            values["catalog_paths"] = tuple(
+                Path(p) for p in env["READINESS_CATALOG"].split(os.pathsep) if p
+            )
         for key, name in (
             ("READINESS_HOME", "home"),
-            ("READINESS_CATALOG", "catalog_dir"),
             ("READINESS_CUSTOM_DATA", "custom_data_dir"),
             ("READINESS_SCORECARDS", "scorecards_dir"),
         ):
@@ -71,11 +86,20 @@ class Settings:
             values["freshness_days"] = int(env["READINESS_FRESHNESS_DAYS"])
         if env.get("READINESS_WAREHOUSE_BACKEND"):
             values["backend"] = env["READINESS_WAREHOUSE_BACKEND"]
-        values.update({k: v for k, v in overrides.items() if v is not None})
+        overrides = {k: v for k, v in overrides.items() if v is not None and v != ()}
+        if "catalog_dir" in overrides or "catalog_paths" in overrides:
+            values.pop("catalog_paths", None)
+        values.update(overrides)
         return cls(**values)
 
     def with_(self, **changes) -> Settings:
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+        changes = {k: v for k, v in changes.items() if v is not None}
+        # A new catalog replaces the old one, whichever way it is named.
+        if "catalog_dir" in changes and "catalog_paths" not in changes:
+            changes["catalog_paths"] = ()
+        elif "catalog_paths" in changes and "catalog_dir" not in changes:
+            changes["catalog_dir"] = None
+        return replace(self, **changes)
 
     # --- files in the home folder -------------------------------------------------
     @property

@@ -28,6 +28,9 @@ class Document:
     index: int  # 0-based position of the document in the file
     data: Any
     lines: dict[Location, int] = field(default_factory=dict)
+    # Scalars YAML could not construct (a date such as 2026-02-30): kept as the text
+    # written, listed here as (location, line, text, reason) for the reader to report.
+    invalid_scalars: list[tuple[Location, int, str, str]] = field(default_factory=list)
 
     def line(self, *location: str | int) -> int | None:
         """The line of ``location`` or, failing that, of its nearest parent."""
@@ -40,20 +43,44 @@ class Document:
 
 
 def _construct(
-    node: yaml.Node, loc: Location, lines: dict[Location, int], scalars: yaml.SafeLoader
+    node: yaml.Node,
+    loc: Location,
+    lines: dict[Location, int],
+    scalars: yaml.SafeLoader,
+    invalid: list[tuple[Location, int, str, str]],
 ) -> Any:
     lines[loc] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = scalars.construct_object(key_node, deep=True)
+            key = _scalar(key_node, loc, scalars, invalid)
             key = key if isinstance(key, str | int) else str(key)
-            result[key] = _construct(value_node, (*loc, key), lines, scalars)
+            result[key] = _construct(value_node, (*loc, key), lines, scalars, invalid)
             lines[(*loc, key)] = key_node.start_mark.line + 1
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, (*loc, i), lines, scalars) for i, item in enumerate(node.value)]
-    return scalars.construct_object(node, deep=True)
+        return [
+            _construct(item, (*loc, i), lines, scalars, invalid)
+            for i, item in enumerate(node.value)
+        ]
+    return _scalar(node, loc, scalars, invalid)
+
+
+def _scalar(
+    node: yaml.Node,
+    loc: Location,
+    scalars: yaml.SafeLoader,
+    invalid: list[tuple[Location, int, str, str]],
+) -> Any:
+    """A node's value; a scalar YAML resolves to a type it cannot hold (``2026-02-30``
+    as a date) stays the text written, and is listed in ``invalid``."""
+    try:
+        return scalars.construct_object(node, deep=True)
+    except (ValueError, OverflowError, yaml.constructor.ConstructorError) as exc:
+        if not isinstance(node, yaml.ScalarNode):
+            raise
+        invalid.append((loc, node.start_mark.line + 1, str(node.value), str(exc)))
+        return str(node.value)
 
 
 def _split_documents(text: str) -> Iterator[tuple[int, str]]:
@@ -111,8 +138,9 @@ def iter_documents(path: Path, problems: Problems) -> Iterator[Document]:
         if node is None:
             continue
         lines: dict[Location, int] = {}
-        data = _construct(node, (), lines, yaml.SafeLoader(""))
-        yield Document(path, index, data, lines)
+        invalid: list[tuple[Location, int, str, str]] = []
+        data = _construct(node, (), lines, yaml.SafeLoader(""), invalid)
+        yield Document(path, index, data, lines, invalid)
         index += 1
 
 
