@@ -246,9 +246,9 @@ def _echo_catalog_problems(problems, entity_count: int, limit: int | None) -> bo
     if not problems:
         click.echo(f"ok  {line}")
         return False
-    click.secho(line, fg="yellow" if errors else None, err=bool(errors))
+    click.secho(line, fg="yellow" if errors else None)
     for text in format_problems(problems, limit):
-        click.echo(f"  {text}", err=bool(errors))
+        click.echo(f"  {text}")
     return bool(errors)
 
 
