@@ -229,7 +229,9 @@ class BackstageApi(ApiServer):
         try:
             limit = req.int_arg("limit", DEFAULT_LIMIT)
         except ValueError:
-            raise BadRequest(_error(400, "InputError", "Invalid limit, not an integer", req))
+            raise BadRequest(
+                _error(400, "InputError", "Invalid limit, not an integer", req)
+            ) from None
         if limit < 0:
             raise BadRequest(_error(400, "InputError", "Invalid limit, must be >= 0", req))
         cursor_text = req.arg("cursor")
