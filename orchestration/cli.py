@@ -324,13 +324,32 @@ def docs(home, force):
     "--no-serve", is_flag=True, help="Stop after the run instead of serving the dashboard."
 )
 @click.option("--port", default=8501, show_default=True, help="Port for the dashboard.")
-def demo(home, services, seed, days, no_serve, port):
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Last day of the history [default: today, UTC].",
+)
+@click.option(
+    "--catalog-api",
+    is_flag=True,
+    help="Read the catalog from the simulator's Backstage catalog API instead of files.",
+)
+def demo(home, services, seed, days, no_serve, port, today, catalog_api):
     """Generate a simulated company, run everything on it, and serve the dashboard."""
     from orchestration.demo import run_demo
 
     settings = _settings(home)
     try:
-        result = run_demo(settings, services=services, seed=seed, days=days, echo=click.echo)
+        result = run_demo(
+            settings,
+            services=services,
+            seed=seed,
+            days=days,
+            echo=click.echo,
+            today=today.date() if today else None,
+            catalog_api=catalog_api,
+        )
     except ReadinessError as exc:
         _fail(str(exc))
     click.echo(

@@ -146,6 +146,8 @@ class Settings:
             "DBT_TARGET_PATH": str(self.dbt_target_dir),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
             "DBT_PROFILES_DIR": str(self.dbt_project_dir),
+            # PostgreSQL sessions in UTC, as DuckDB's (profiles.yml): days are UTC days.
+            "PGTZ": "UTC",
         }
 
     def ensure_home(self) -> None:
