@@ -354,3 +354,32 @@ def test_served_documents_are_the_reached_descriptors():
     documents = served_documents()
     assert len(documents) == len(REACHED)
     assert all(Path(CATALOG / file).is_file() for file, _ in documents)
+
+
+@pytest.mark.slow
+def test_the_service_and_team_pages_show_the_catalog_problems(through_files, monkeypatch):
+    from tests.dashboards.conftest import run_page
+
+    app = run_page(
+        "service.py", through_files.home, monkeypatch, service="component:default/legacy-report"
+    )
+    warnings = [w.value for w in app.warning]
+    assert any(
+        "spec.dependsOn: component:default/nowhere is not in the catalog" in w
+        and "services/search.yaml:20 (document 2)" in w
+        for w in warnings
+    ), warnings
+    rules = app.dataframe[0].value.set_index("name")
+    assert rules.loc["Owner set and staffed", "reason"] == OWNER_SET_REASONS["legacy-report"]
+
+    app = run_page("team.py", through_files.home, monkeypatch, team="group:default/payments")
+    assert app.header[0].value == "Payments Team"
+    warnings = [w.value for w in app.warning]
+    assert any(
+        "`component:default/checkout-api` spec.dependsOn: component:default/ghost-svc is not "
+        "in the catalog" in w
+        for w in warnings
+    ), warnings
+    services = app.dataframe[-1].value
+    # checkout-worker is owned by a User of Payments: it counts in the team
+    assert set(services.title) == {"Checkout-API", "Checkout worker"}

@@ -4,6 +4,7 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key=['evaluated_on'],
+        on_schema_change='append_new_columns',
     )
 }}
 {#- One row per (entity, day) and one typed column per fact: the contract between
@@ -76,6 +77,7 @@ joined as (
         entities.system_ref,
         entities.domain_ref,
         entities.owner_ref,
+        case when status.status_catalog_state is null then entities.team_ref end as team_ref,
         case when status.status_catalog_state is null then entities.owner_kind end as owner_kind,
         case when status.status_catalog_state is null then entities.owner_resolved end
             as owner_resolved,
