@@ -328,7 +328,7 @@ def read_entity(
         )
 
     for key, value in annotations.items():
-        if value is not None and not isinstance(value, str):
+        if value is not None and not isinstance(value, str) and placeholder(value) is None:
             warn(
                 "invalid-value",
                 f"annotation {key}: {value!r} is not a string; kept as text",
