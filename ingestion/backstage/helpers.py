@@ -20,7 +20,7 @@ import requests
 from dlt.sources.helpers.rest_client import RESTClient
 
 from ingestion.backstage.settings import MAX_PAGES, PAGE_SIZE, QUERY_PATH, SOURCE
-from ingestion.http import RetryPolicy, SecretHeaderAuth, describe_http_error, rest_client
+from ingestion.http import RetryPolicy, SecretHeaderAuth, request_errors, rest_client
 
 
 class BackstageError(RuntimeError):
@@ -40,48 +40,39 @@ def backstage_client(
     )
 
 
-def _vendor_message(response: requests.Response | None) -> str:
-    """Backstage's ``error.name: error.message``, if the body has one."""
+def _explain(response: requests.Response | None) -> str:
+    """Backstage's ``error.name: error.message`` from an error body, and what to check."""
     if response is None:
         return ""
     try:
         body = response.json()
     except ValueError:
-        return ""
+        body = None
     error = body.get("error") if isinstance(body, dict) else None
-    if not isinstance(error, dict):
-        return ""
-    return f": {error.get('name', 'Error')}: {str(error.get('message', ''))[:200]}"
+    said = (
+        f": {error.get('name', 'Error')}: {str(error.get('message', ''))[:200]}"
+        if isinstance(error, dict)
+        else ""
+    )
+    return said + _hint(response)
 
 
-def _hint(response: requests.Response | None) -> str:
-    if response is not None and response.status_code in (401, 403):
+def _hint(response: requests.Response) -> str:
+    if response.status_code in (401, 403):
         return (
             " (check sources.backstage.token: a token Backstage accepts, e.g. a static "
             "token of backend.auth.externalAccess, allowed to read catalog entities)"
         )
-    if response is not None and response.status_code == 404:
+    if response.status_code == 404:
         return " (check sources.backstage.base_url: the backend's URL, without /api/catalog)"
     return ""
 
 
 def _get(client: RESTClient, params: dict[str, Any], page: int) -> dict[str, Any]:
-    try:
+    with request_errors(SOURCE, BackstageError, f"page {page} of GET {QUERY_PATH}", _explain):
         response = client.get(QUERY_PATH, params=params)
         response.raise_for_status()
         body = response.json()
-    except requests.HTTPError as error:
-        message = describe_http_error(SOURCE, error)
-        raise BackstageError(
-            message + _vendor_message(error.response) + _hint(error.response)
-        ) from None
-    except requests.JSONDecodeError:
-        raise BackstageError(
-            f"source {SOURCE}: malformed JSON in page {page} of GET {QUERY_PATH} "
-            "(still truncated after retries)"
-        ) from None
-    except requests.RequestException as error:
-        raise BackstageError(describe_http_error(SOURCE, error)) from None
     if not isinstance(body, dict) or not isinstance(body.get("items"), list):
         raise BackstageError(
             f"source {SOURCE}: page {page} of GET {QUERY_PATH} is not a by-query answer "

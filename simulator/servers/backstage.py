@@ -251,29 +251,20 @@ class BackstageApi(ApiServer):
         if after is not None:
             matching = [e for e in matching if e["metadata"]["uid"] > after]
         page = matching[:limit]
+
+        def cursor(entity: Mapping[str, Any], previous: bool) -> str:
+            state = {
+                "orderFields": [],
+                "orderFieldValues": [entity["metadata"]["uid"]],
+                "filter": filters,
+                "isPrevious": previous,
+                "totalItems": total,
+            }
+            return base64.b64encode(orjson.dumps(state)).decode()
+
         info: dict[str, str] = {}
         if len(matching) > limit and page:
-            info["nextCursor"] = base64.b64encode(
-                orjson.dumps(
-                    {
-                        "orderFields": [],
-                        "orderFieldValues": [page[-1]["metadata"]["uid"]],
-                        "filter": filters,
-                        "isPrevious": False,
-                        "totalItems": total,
-                    }
-                )
-            ).decode()
+            info["nextCursor"] = cursor(page[-1], False)
         if after is not None and page:
-            info["prevCursor"] = base64.b64encode(
-                orjson.dumps(
-                    {
-                        "orderFields": [],
-                        "orderFieldValues": [page[0]["metadata"]["uid"]],
-                        "filter": filters,
-                        "isPrevious": True,
-                        "totalItems": total,
-                    }
-                )
-            ).decode()
+            info["prevCursor"] = cursor(page[0], True)
         return json_response(200, {"items": page, "totalItems": total, "pageInfo": info})
