@@ -89,36 +89,3 @@ def test_requests_per_source_stay_bulk(demo):
     assert result.requests["okta"] <= DAYS * 40
     assert result.requests["pagerduty"] <= DAYS * 10
     assert result.requests["prometheus"] <= 5
-
-
-@pytest.fixture(scope="module")
-def demo_through_catalog_api(tmp_path_factory, manifest_dir):
-    from readiness.settings import Settings
-
-    settings = Settings(home=tmp_path_factory.mktemp("demo-api") / "home")
-    copy_manifest(manifest_dir, settings)
-    result = run_demo(
-        settings,
-        services=30,
-        seed=11,
-        days=1,
-        echo=lambda _: None,
-        quiet=True,
-        today=DEMO_DAY,
-        catalog_api=True,
-    )
-    assert result.summary.success, result.summary.failures
-    assert not result.summary.source_failures
-    return settings, result
-
-
-def test_the_catalog_api_gives_the_ground_truth_too(demo_through_catalog_api):
-    settings, result = demo_through_catalog_api
-    company = generate_company(seed=11, services=30, today=DEMO_DAY)
-    expected = {
-        (service, rule): "pass" if passed else "fail"
-        for service, rules in rule_outcomes(company, as_of=DEMO_DAY).items()
-        for rule, passed in rules.items()
-    }
-    assert outcomes(settings, DEMO_DAY) == expected
-    assert result.requests["backstage"] == 1  # 30 services' entities fit one page

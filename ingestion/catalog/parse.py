@@ -169,7 +169,17 @@ class _Walker:
                     f"catalog path {root} not found (pass --catalog FILE_OR_DIR, or set "
                     "sources.catalog.path)"
                 )
-            files = yaml_files(root) if root.is_dir() else [root]
+            try:
+                files = yaml_files(root) if root.is_dir() else [root]
+            except OSError as error:  # a folder that cannot be listed
+                self.builder.problem(
+                    "error",
+                    "unreadable-file",
+                    f"cannot list {root}: {error.strerror or error}",
+                    "check the folder's permissions",
+                    file=str(root),
+                )
+                continue
             for path in files:
                 self.visit(path, base, ())
         return self.builder.finish()
