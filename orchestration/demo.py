@@ -151,9 +151,12 @@ def run_demo(
         if not catalog_api:
             write_catalog(company, catalog_dir / day.isoformat(), as_of=day)
         write_custom_data(company, custom_data_dir / day.isoformat(), as_of=day)
+    files = (
+        "custom data (the catalog: its Backstage API)" if catalog_api else "catalog and custom data"
+    )
     echo(
         f"simulated company {company.org!r} (seed {seed}): {len(company.services)} services, "
-        f"{len(company.teams)} teams, {len(company.domains)} domains; catalog and custom data "
+        f"{len(company.teams)} teams, {len(company.domains)} domains; {files} "
         f"for {days} days in {demo_dir} ({time.monotonic() - began:.1f}s)"
     )
     initiatives = demo_standards(settings.scorecards_dir, demo_dir / "scorecards", first)
