@@ -134,20 +134,13 @@ def test_days_since_and_windows_agree_on_every_day_of_a_year(compiled):
     connection = duckdb.connect(":memory:")
     connection.execute(f"set TimeZone = '{profile_time_zone()}'")
     inputs(connection)
-    ages = {
-        (day, ref): age
-        for day, ref, age in connection.execute(
-            f"select evaluated_on, entity_ref, days_since_last_commit "
-            f"from ({compiled['int_github_facts_daily']})"
-        ).fetchall()
-    }
-    counts = {
-        (day, ref): count
-        for day, ref, count in connection.execute(
-            f"select evaluated_on, entity_ref, incident_count_14d "
-            f"from ({compiled['int_pagerduty_facts_daily']}) where entity_ref like '%-i%'"
-        ).fetchall()
-    }
+
+    def fact(model: str, column: str) -> dict[tuple[dt.date, str], int | None]:
+        sql = f"select evaluated_on, entity_ref, {column} from ({compiled[model]})"
+        return {(day, ref): value for day, ref, value in connection.execute(sql).fetchall()}
+
+    ages = fact("int_github_facts_daily", "days_since_last_commit")
+    counts = fact("int_pagerduty_facts_daily", "incident_count_14d")
     disagreements = []
     for day in YEAR:
         for index, (back, seconds) in enumerate(COMMIT_CASES):
