@@ -1,7 +1,7 @@
 """The catalog's problems as the command line prints them (`validate`, end of `run`).
 
-One line per problem: ``file:line: severity: document N, entity: what is wrong (hint: what
-to do)``, errors first, then warnings, then notes, each in file order.
+One line per problem: ``severity: file:line: document N, entity: what is wrong (hint: what
+to do) [problem code]``, errors first, then warnings, then notes, each in file order.
 """
 
 from __future__ import annotations
@@ -50,10 +50,10 @@ def format_problem(problem: Mapping[str, Any]) -> str:
         problem["file"] or "<catalog>",
         problem["line"],
         where or None,
-        f"[{problem['problem']}] {problem['message']}",
+        problem["message"],
         problem["hint"],
     )
-    return f"{problem['severity']}: {text}"
+    return f"{problem['severity']}: {text} [{problem['problem']}]"
 
 
 def format_problems(problems: Iterable[Mapping[str, Any]], limit: int | None) -> list[str]:

@@ -18,6 +18,7 @@ from readiness.errors import Problems
 Location = tuple[str | int, ...]
 # libyaml's parser when PyYAML was built with it (several times faster on big catalogs).
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
 @dataclass
@@ -28,9 +29,6 @@ class Document:
     index: int  # 0-based position of the document in the file
     data: Any
     lines: dict[Location, int] = field(default_factory=dict)
-    # Scalars YAML could not construct (a date such as 2026-02-30): kept as the text
-    # written, listed here as (location, line, text, reason) for the reader to report.
-    invalid_scalars: list[tuple[Location, int, str, str]] = field(default_factory=list)
 
     def line(self, *location: str | int) -> int | None:
         """The line of ``location`` or, failing that, of its nearest parent."""
@@ -43,44 +41,27 @@ class Document:
 
 
 def _construct(
-    node: yaml.Node,
-    loc: Location,
-    lines: dict[Location, int],
-    scalars: yaml.SafeLoader,
-    invalid: list[tuple[Location, int, str, str]],
+    node: yaml.Node, loc: Location, lines: dict[Location, int], scalars: yaml.SafeLoader
 ) -> Any:
     lines[loc] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _scalar(key_node, loc, scalars, invalid)
+            key = scalars.construct_object(key_node, deep=True)
             key = key if isinstance(key, str | int) else str(key)
-            result[key] = _construct(value_node, (*loc, key), lines, scalars, invalid)
+            result[key] = _construct(value_node, (*loc, key), lines, scalars)
             lines[(*loc, key)] = key_node.start_mark.line + 1
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [
-            _construct(item, (*loc, i), lines, scalars, invalid)
-            for i, item in enumerate(node.value)
-        ]
-    return _scalar(node, loc, scalars, invalid)
-
-
-def _scalar(
-    node: yaml.Node,
-    loc: Location,
-    scalars: yaml.SafeLoader,
-    invalid: list[tuple[Location, int, str, str]],
-) -> Any:
-    """A node's value; a scalar YAML resolves to a type it cannot hold (``2026-02-30``
-    as a date) stays the text written, and is listed in ``invalid``."""
+        return [_construct(item, (*loc, i), lines, scalars) for i, item in enumerate(node.value)]
     try:
         return scalars.construct_object(node, deep=True)
-    except (ValueError, OverflowError, yaml.constructor.ConstructorError) as exc:
-        if not isinstance(node, yaml.ScalarNode):
-            raise
-        invalid.append((loc, node.start_mark.line + 1, str(node.value), str(exc)))
-        return str(node.value)
+    except ValueError:
+        if node.tag == _TIMESTAMP_TAG:
+            # e.g. 2026-02-30: not a day; kept as written, and the reader that wants a
+            # date (or the catalog's checks) says so.
+            return str(node.value)
+        raise
 
 
 def _split_documents(text: str) -> Iterator[tuple[int, str]]:
@@ -138,9 +119,8 @@ def iter_documents(path: Path, problems: Problems) -> Iterator[Document]:
         if node is None:
             continue
         lines: dict[Location, int] = {}
-        invalid: list[tuple[Location, int, str, str]] = []
-        data = _construct(node, (), lines, yaml.SafeLoader(""), invalid)
-        yield Document(path, index, data, lines, invalid)
+        data = _construct(node, (), lines, yaml.SafeLoader(""))
+        yield Document(path, index, data, lines)
         index += 1
 
 

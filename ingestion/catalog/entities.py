@@ -14,8 +14,9 @@ load like the core kinds, so a scorecard may target them.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,8 @@ _NAME = re.compile(r"^[a-z0-9A-Z]+([-_.][a-z0-9A-Z]+)*$")
 _NAMESPACE = re.compile(r"^[a-z0-9]+(-+[a-z0-9]+)*$")
 _MAX_LENGTH = 63
 _TIER_NUMBER = re.compile(r"(\d+)")
+# What YAML reads as a date: a date-looking value that is not a day stays text (2026-02-30).
+_DATE_LIKE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 PLACEHOLDERS = ("$text", "$json", "$yaml")
 
 # Relation fields of `spec` as in the warehouse: field -> (relation, default kind of a
@@ -108,6 +111,22 @@ def placeholder(value: Any) -> str | None:
         if key in PLACEHOLDERS:
             return f"{key}: {target}"
     return None
+
+
+def _invalid_dates(value: Any, where: Where = ()) -> Iterator[tuple[Where, str, str]]:
+    """Every text in ``value`` that YAML would read as a date but is not a day, with where
+    it is and why (``2026-02-30``: day is out of range for month)."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _invalid_dates(item, (*where, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _invalid_dates(item, (*where, index))
+    elif isinstance(value, str) and (match := _DATE_LIKE.match(value)):
+        try:
+            dt.date(*(int(part) for part in match.groups()))
+        except ValueError as exc:
+            yield where, value, str(exc)
 
 
 def _text(value: Any) -> str | None:
@@ -200,12 +219,7 @@ def _identity(data: Mapping[str, Any]) -> tuple[str, str, str, str]:
     return kind.lower(), namespace, name, api_version
 
 
-def read_entity(
-    data: Any,
-    file: str | None,
-    document_index: int | None,
-    invalid_scalars: list[tuple[Where, int, str, str]] = (),
-) -> EntityRows:
+def read_entity(data: Any, file: str | None, document_index: int | None) -> EntityRows:
     """The rows of one descriptor, or EntityError when it is not a valid entity."""
     if not isinstance(data, Mapping):
         raise EntityError(
@@ -221,7 +235,7 @@ def read_entity(
     def warn(problem: str, message: str, hint: str, where: Where) -> None:
         issues.append(Issue("warning", problem, message, hint, where))
 
-    for where, _line, text, reason in invalid_scalars:
+    for where, text, reason in _invalid_dates({"metadata": metadata, "spec": data.get("spec")}):
         warn(
             "invalid-value",
             f"{'.'.join(map(str, where))}: {text!r} is not a valid value ({reason}); kept as text",

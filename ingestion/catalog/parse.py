@@ -54,7 +54,7 @@ def _read_file(path: Path, display: str) -> _ParsedFile:
             skipped.append(doc.index + 1)
             continue
         try:
-            rows = read_entity(doc.data, display, doc.index + 1, doc.invalid_scalars)
+            rows = read_entity(doc.data, display, doc.index + 1)
         except EntityError as exc:
             issue = exc.issue
             parsed.problems.append(
@@ -83,7 +83,7 @@ def _read_file(path: Path, display: str) -> _ParsedFile:
         )
     for problem in problems:
         document = problem.where.split()[-1] if problem.where else None
-        unreadable = problem.message.startswith("cannot read file")
+        unreadable = problem.where is None  # a problem of the whole file, not of a document
         parsed.problems.append(
             problem_row(
                 "error",
