@@ -146,7 +146,10 @@ class Settings:
             "DBT_TARGET_PATH": str(self.dbt_target_dir),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
             "DBT_PROFILES_DIR": str(self.dbt_project_dir),
-            # PostgreSQL sessions in UTC, as DuckDB's (profiles.yml): days are UTC days.
+            # Days are calendar days in UTC whatever the machine's zone: DuckDB takes its
+            # session time zone from TZ (a timestamp with a time zone becomes a date in
+            # it), PostgreSQL sessions from PGTZ.
+            "TZ": "UTC",
             "PGTZ": "UTC",
         }
 

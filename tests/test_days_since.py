@@ -17,7 +17,6 @@ import subprocess
 
 import duckdb
 import pytest
-import yaml
 
 from orchestration.evaluation.manifest import dbt_executable
 from readiness.settings import Settings
@@ -53,10 +52,9 @@ def compiled(tmp_path_factory, manifest_dir) -> dict[str, str]:
     return {model: (folder / f"{model}.sql").read_text() for model in MODELS}
 
 
-def profile_time_zone() -> str:
-    """The session time zone the pipeline's dbt profile sets (what the model runs with)."""
-    profiles = yaml.safe_load((Settings().dbt_project_dir / "profiles.yml").read_text())
-    return profiles["readiness"]["outputs"]["duckdb"]["settings"]["TimeZone"]
+def pipeline_time_zone() -> str:
+    """The time zone dbt runs in (TZ of its environment: DuckDB's session zone)."""
+    return Settings().dbt_env()["TZ"]
 
 
 def epoch_of(day: dt.date, back: int, seconds: int) -> int:
@@ -132,7 +130,7 @@ def inputs(connection: duckdb.DuckDBPyConnection) -> None:
 
 def test_days_since_and_windows_agree_on_every_day_of_a_year(compiled):
     connection = duckdb.connect(":memory:")
-    connection.execute(f"set TimeZone = '{profile_time_zone()}'")
+    connection.execute(f"set TimeZone = '{pipeline_time_zone()}'")
     inputs(connection)
 
     def fact(model: str, column: str) -> dict[tuple[dt.date, str], int | None]:
