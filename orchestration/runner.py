@@ -55,11 +55,19 @@ class RunSummary:
     run_ids: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)  # failed evaluation steps
     source_failures: list[str] = field(default_factory=list)  # sources that failed to load
-    published: Path | None = None  # set when this run published (even if a later step failed)
-    log_path: Path | None = None
     # failed tests of the side marts (initiatives, notifications, reports, catalog): shown,
     # not blocking the publish
     warnings: list[str] = field(default_factory=list)
+    published: Path | None = None  # set when this run published (even if a later step failed)
+    log_path: Path | None = None
+
+
+def _failures(result) -> list[str]:
+    return [
+        f"{event.step_key}: {root_cause(event.step_failure_data.error)}"
+        for event in result.all_events
+        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error
+    ]
 
 
 def _failed_checks(result) -> list[str]:
@@ -74,14 +82,6 @@ def _failed_checks(result) -> list[str]:
             "(the day's scores were published; see the dbt log)"
         )
     return sorted(set(failed))
-
-
-def _failures(result) -> list[str]:
-    return [
-        f"{event.step_key}: {root_cause(event.step_failure_data.error)}"
-        for event in result.all_events
-        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error
-    ]
 
 
 def run_days(
