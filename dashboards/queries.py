@@ -245,7 +245,7 @@ facts as (
     select
         facts.entity_ref,
         coalesce(facts.domain_ref, '(no domain)') as domain_ref,
-        case when facts.owner_resolved then facts.owner_ref end as team_ref,
+        facts.team_ref,
         facts.lifecycle,
         facts.tier
     from marts.fct_entity_facts as facts
@@ -441,16 +441,32 @@ from marts.dim_teams as teams
 where teams.team_ref = $1
 """
 
+# $1 team: the catalog's problems about the team's Group and the entities it owns (its
+# Users' included), in the latest catalog snapshot
+TEAM_CATALOG_PROBLEMS = """
+select problems.entity_ref, problems.severity, problems.problem, problems.message,
+    problems.hint, problems.file, problems.document_index, problems.line
+from marts.fct_catalog_problems as problems
+where problems.snapshot_on = (select max(last_seen_on) from marts.dim_entities)
+    and problems.entity_ref in (
+        select $1
+        union all
+        select entity_ref from marts.dim_entities where is_current and team_ref = $1
+    )
+order by case problems.severity when 'error' then 0 when 'warning' then 1 else 2 end,
+    problems.entity_ref, problems.line
+"""
+
 # $1 scorecard, $2 day, $3 team: the team's own services and its child teams', that day
 TEAM_SERVICES = """
 with
 
 facts as (
-    select facts.entity_ref, facts.owner_ref as team_ref, facts.lifecycle, facts.tier
+    select facts.entity_ref, facts.team_ref, facts.lifecycle, facts.tier
     from marts.fct_entity_facts as facts
-    left join marts.dim_teams as teams on teams.team_ref = facts.owner_ref
-    where facts.evaluated_on = $2 and facts.owner_resolved
-        and (facts.owner_ref = $3 or list_contains(string_split(teams.path, ' > '), $3))
+    left join marts.dim_teams as teams on teams.team_ref = facts.team_ref
+    where facts.evaluated_on = $2
+        and (facts.team_ref = $3 or list_contains(string_split(teams.path, ' > '), $3))
 )
 
 select
@@ -487,9 +503,9 @@ with
 facts as (
     select facts.entity_ref
     from marts.fct_entity_facts as facts
-    left join marts.dim_teams as teams on teams.team_ref = facts.owner_ref
-    where facts.evaluated_on = $2 and facts.owner_resolved
-        and (facts.owner_ref = $3 or list_contains(string_split(teams.path, ' > '), $3))
+    left join marts.dim_teams as teams on teams.team_ref = facts.team_ref
+    where facts.evaluated_on = $2
+        and (facts.team_ref = $3 or list_contains(string_split(teams.path, ' > '), $3))
 ),
 
 scores as (
@@ -577,6 +593,14 @@ left join marts.dim_teams as teams on teams.team_ref = entities.team_ref
 left join marts.dim_entities as systems on systems.entity_ref = entities.system_ref
 left join marts.dim_entities as domains on domains.entity_ref = entities.domain_ref
 where entities.entity_ref = $1
+"""
+
+# $1 entity: the catalog's problems about it, in the latest catalog snapshot
+ENTITY_CATALOG_PROBLEMS = """
+select severity, problem, message, hint, file, document_index, line
+from marts.fct_catalog_problems
+where entity_ref = $1 and snapshot_on = (select max(last_seen_on) from marts.dim_entities)
+order by case severity when 'error' then 0 when 'warning' then 1 else 2 end, line
 """
 
 # $1 scorecard, $2 day, $3 entity

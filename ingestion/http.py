@@ -22,11 +22,13 @@ wrong.
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import requests
 from dlt.sources.helpers.requests import Client
 from dlt.sources.helpers.requests.retry import wait_exponential_retry_after
 from dlt.sources.helpers.rest_client import RESTClient
@@ -205,3 +207,27 @@ def describe_http_error(source: str, error: Any) -> str:
     request = response.request
     path = request.path_url.split("?")[0] if request is not None else "?"
     return f"source {source}: HTTP {response.status_code} on {request.method} {path}"
+
+
+@contextlib.contextmanager
+def request_errors(
+    source: str,
+    error: type[Exception],
+    what: str,
+    explain: Callable[[Response | None], str] = lambda response: "",
+) -> Iterator[None]:
+    """Turn a request that failed for good into ``error`` with a one-line, secret-free
+    message: the status and path (plus ``explain(response)``: the vendor's message, a
+    hint), a body still truncated after the retries (``what`` names the page), or the
+    connection error."""
+    try:
+        yield
+    except requests.HTTPError as failure:
+        message = describe_http_error(source, failure) + explain(failure.response)
+        raise error(message) from None
+    except requests.JSONDecodeError:
+        raise error(
+            f"source {source}: malformed JSON in {what} (still truncated after retries)"
+        ) from None
+    except requests.RequestException as failure:
+        raise error(describe_http_error(source, failure)) from None

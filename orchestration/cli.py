@@ -54,6 +54,7 @@ def _port_option(help: str):
 
 
 CUSTOM_DATA_HELP = "Folder of custom data files (YAML/JSON/CSV keyed by entity, schema.yml)."
+CATALOG_PROBLEMS_SHOWN = 50  # at the end of a run; `readiness validate --catalog` shows all
 
 
 def _settings(home: Path | None, **overrides) -> Settings:
@@ -129,6 +130,12 @@ def _echo_run_summary(settings: Settings, summary, day: dt.date) -> None:
     for label, text in summarize(settings, day):
         click.echo(f"  {label}: {text}")
     click.echo(f"  published: {summary.published}")
+    for warning in summary.warnings:
+        click.secho(f"  warning: {warning}", fg="yellow", err=True)
+    from orchestration.catalog_problems import published_problems
+
+    problems, entity_count = published_problems(settings, day)
+    _echo_catalog_problems(problems, entity_count, limit=CATALOG_PROBLEMS_SHOWN)
     if summary.exit_code:
         click.secho(
             "  published with problems (above): exit status "
@@ -162,9 +169,11 @@ def main() -> None:
 @HOME_OPTION
 @click.option(
     "--catalog",
-    "catalog_dir",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Folder of Backstage descriptor YAML files.",
+    "catalog_paths",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Backstage descriptor YAML: a folder (read whole) or a file such as the catalog's "
+    "Location entry file; Locations are followed. Repeat for several.",
 )
 @_input_folder("--custom-data", "custom_data_dir", CUSTOM_DATA_HELP)
 @click.option(
@@ -200,13 +209,13 @@ def main() -> None:
     help="Re-evaluate days already evaluated (recorded as a backfill).",
 )
 @click.option("--quiet", is_flag=True, help="No progress lines.")
-def run(home, catalog_dir, custom_data_dir, scorecards_dir, day, start, end, reevaluate, quiet):
+def run(home, catalog_paths, custom_data_dir, scorecards_dir, day, start, end, reevaluate, quiet):
     """One run end to end: ingest, evaluate with dbt, publish."""
     from orchestration.runner import run_days
 
     settings = _settings(
         home,
-        catalog_dir=catalog_dir,
+        catalog_paths=tuple(catalog_paths),
         custom_data_dir=custom_data_dir,
         scorecards_dir=scorecards_dir,
     )
@@ -224,11 +233,11 @@ def run(home, catalog_dir, custom_data_dir, scorecards_dir, day, start, end, ree
         )
     if last < first:
         _fail(f"the range ends ({last}) before it starts ({first})", code=2)
-    if settings.catalog_dir is None:
+    if not settings.catalog_paths and not _catalog_api_configured():
         click.secho(
-            "error: no catalog configured: give --catalog DIR (or set READINESS_CATALOG). "
-            "Every evaluation is of the catalog's entities; without one there is nothing to "
-            "evaluate, and nothing was run or published.",
+            "error: no catalog configured: give --catalog DIR (or set READINESS_CATALOG, or "
+            "sources.backstage.base_url). Every evaluation is of the catalog's entities; "
+            "without one there is nothing to evaluate, and nothing was run or published.",
             fg="red",
             err=True,
         )
@@ -237,7 +246,7 @@ def run(home, catalog_dir, custom_data_dir, scorecards_dir, day, start, end, ree
     from orchestration.inputs import check_dlt_settings, report_custom_data_before_run
 
     check_dlt_settings()
-    report_custom_data_before_run(settings.custom_data_dir, settings.catalog_dir, last)
+    report_custom_data_before_run(settings.custom_data_dir, settings.catalog_paths, last)
     if first < settings.history_start:
         _fail(f"{first} is before the first evaluable day {settings.history_start}", code=2)
     try:
@@ -264,35 +273,33 @@ def run(home, catalog_dir, custom_data_dir, scorecards_dir, day, start, end, ree
 )
 @click.option(
     "--catalog",
-    "catalog_dir",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=None,
-    help="Catalog folder: also check that exemptions and initiatives name real entities.",
+    "catalog_paths",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Catalog files or folders (Locations followed): report every problem and dangling "
+    "reference, and check that exemptions and initiatives name real entities. Repeatable.",
 )
 @_input_folder("--custom-data", "custom_data_dir", CUSTOM_DATA_HELP)
-def validate(scorecards_dir, catalog_dir, custom_data_dir):
-    """Validate scorecards, exemptions and initiatives; exit non-zero on any problem."""
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit non-zero when the catalog has errors or warnings (notes do not count).",
+)
+def validate(scorecards_dir, catalog_paths, custom_data_dir, strict):
+    """Validate scorecards, exemptions, initiatives and custom data (exit non-zero on any
+    problem), and report the catalog's problems (exit non-zero for them only with --strict)."""
     from ingestion.catalog.parse import read_catalog
     from orchestration.inputs import custom_data_problems, echo_problems
-    from readiness.errors import Problems
     from readiness.standards import load_standards
 
     settings = _settings(None, scorecards_dir=scorecards_dir)
     known = None
     failed = False
-    if catalog_dir is not None:
-        catalog = read_catalog(catalog_dir)
-        known = {row["entity_ref"] for row in catalog.entities}
-        catalog_problems = Problems()
-        for error in catalog.errors:
-            where = f"document {error['document_index']}" if error.get("document_index") else None
-            catalog_problems.add(
-                catalog_dir / error["file"], error.get("line"), where, error["message"]
-            )
-        # Reported, not fatal: the valid documents load (the catalog's own policy).
-        echo_problems(
-            f"catalog {catalog_dir} (these documents are skipped)", catalog_problems, [], "yellow"
-        )
+    catalog_failed = False
+    if catalog_paths:
+        rows = read_catalog(catalog_paths)
+        known = {row["entity_ref"] for row in rows.entities}
+        catalog_failed = _echo_catalog_problems(rows.problems, len(rows.entities), limit=None)
     if custom_data_dir is not None:
         problems, warnings = custom_data_problems(custom_data_dir, known)
         echo_problems(f"invalid custom data in {custom_data_dir}", problems, warnings, "red")
@@ -322,8 +329,31 @@ def validate(scorecards_dir, catalog_dir, custom_data_dir):
             f"ok  initiative {initiative.id}: {target} on {initiative.initiative.scorecard}, "
             f"{initiative.initiative.start_date} to {initiative.initiative.due_date}"
         )
-    if failed:
+    if failed or (strict and catalog_failed):
+        if strict and catalog_failed:
+            click.secho("the catalog has problems (--strict)", fg="red", err=True)
         sys.exit(1)
+
+
+def _catalog_api_configured() -> bool:
+    from orchestration.ingestion.sources import source_spec
+
+    return source_spec("backstage").configured(_settings(None))
+
+
+def _echo_catalog_problems(problems, entity_count: int, limit: int | None) -> bool:
+    """Print the catalog's problems, errors first; True when any is an error or warning."""
+    from orchestration.catalog_problems import format_problems, summary_line
+
+    errors = [p for p in problems if p["severity"] in ("error", "warning")]
+    line = summary_line(problems, entity_count)
+    if not problems:
+        click.echo(f"ok  {line}")
+        return False
+    click.secho(line, fg="yellow" if errors else None)
+    for text in format_problems(problems, limit):
+        click.echo(f"  {text}")
+    return bool(errors)
 
 
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -454,13 +484,32 @@ def docs(home, force):
     "--no-serve", is_flag=True, help="Stop after the run instead of serving the dashboard."
 )
 @_port_option("Port for the dashboard.")
-def demo(home, services, seed, days, no_serve, port):
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Last day of the history [default: today, UTC].",
+)
+@click.option(
+    "--catalog-api",
+    is_flag=True,
+    help="Read the catalog from the simulator's Backstage catalog API instead of files.",
+)
+def demo(home, services, seed, days, no_serve, port, today, catalog_api):
     """Generate a simulated company, run everything on it, and serve the dashboard."""
     from orchestration.demo import run_demo
 
     settings = _settings(home)
     try:
-        result = run_demo(settings, services=services, seed=seed, days=days, echo=click.echo)
+        result = run_demo(
+            settings,
+            services=services,
+            seed=seed,
+            days=days,
+            echo=click.echo,
+            today=today.date() if today else None,
+            catalog_api=catalog_api,
+        )
     except ReadinessError as exc:
         _fail(str(exc))
     click.echo(

@@ -2,8 +2,9 @@
 
 The simulator generates a deterministic company (same seed and size, same company),
 writes its Backstage catalog and custom data into ``<home>/demo/`` (one folder per day of
-history), and serves its GitHub, Okta, PagerDuty, Datadog, Prometheus and coverage APIs
-on 127.0.0.1. The sources are pointed at those servers exactly as they would be at the
+history), and serves its GitHub, Okta, PagerDuty, Datadog, Prometheus, coverage and
+Backstage catalog APIs on 127.0.0.1 (with ``catalog_api`` the catalog is read from that
+API instead of the files). The sources are pointed at those servers exactly as they would be at the
 real services (``SOURCES__<NAME>__...`` configuration), with ``/_as_of/{date}`` base URLs
 so that one backfill run loads every day's state. Then one run ingests and evaluates the
 whole history.
@@ -130,10 +131,14 @@ def run_demo(
     days: int = 90,
     echo: Callable[[str], None] = print,
     quiet: bool = False,
+    today: dt.date | None = None,
+    catalog_api: bool = False,
 ) -> DemoResult:
+    """``today`` (default: today, UTC) is the last day of the history; ``catalog_api``
+    reads the catalog from the simulator's Backstage catalog API instead of files."""
     from simulator import SimulatorServers, generate_company, write_catalog, write_custom_data
 
-    today = dt.datetime.now(dt.UTC).date()
+    today = today or dt.datetime.now(dt.UTC).date()
     first = today - dt.timedelta(days=days - 1)
     began = time.monotonic()
     company = generate_company(seed=seed, services=services, today=today)
@@ -143,11 +148,15 @@ def run_demo(
         shutil.rmtree(folder, ignore_errors=True)
     for offset in range(days):
         day = first + dt.timedelta(days=offset)
-        write_catalog(company, catalog_dir / day.isoformat(), as_of=day)
+        if not catalog_api:
+            write_catalog(company, catalog_dir / day.isoformat(), as_of=day)
         write_custom_data(company, custom_data_dir / day.isoformat(), as_of=day)
+    files = (
+        "custom data (the catalog: its Backstage API)" if catalog_api else "catalog and custom data"
+    )
     echo(
         f"simulated company {company.org!r} (seed {seed}): {len(company.services)} services, "
-        f"{len(company.teams)} teams, {len(company.domains)} domains; catalog and custom data "
+        f"{len(company.teams)} teams, {len(company.domains)} domains; {files} "
         f"for {days} days in {demo_dir} ({time.monotonic() - began:.1f}s)"
     )
     initiatives = demo_standards(settings.scorecards_dir, demo_dir / "scorecards", first)
@@ -160,7 +169,7 @@ def run_demo(
             )
         )
     demo_settings = settings.with_(
-        catalog_dir=catalog_dir / "{date}",
+        catalog_paths=() if catalog_api else (catalog_dir / "{date}",),
         custom_data_dir=custom_data_dir / "{date}",
         scorecards_dir=demo_dir / "scorecards",
     )
@@ -169,7 +178,13 @@ def run_demo(
             "simulator serving "
             + ", ".join(f"{name} {url}" for name, url in sorted(servers.base_urls.items()))
         )
-        with environment(simulator_config(servers, company.org)):
+        config = simulator_config(servers, company.org)
+        if catalog_api:
+            config["SOURCES__BACKSTAGE__BASE_URL"] = (
+                f"{servers.base_urls['backstage']}/_as_of/{{date}}"
+            )
+            config["SOURCES__BACKSTAGE__TOKEN"] = servers.credentials["backstage"]["token"]
+        with environment(config):
             summary = run_days(demo_settings, first, today, trigger="demo", quiet=quiet)
         requests: dict[str, int] = {}
         for (source, _endpoint), count in servers.stats().items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -25,13 +26,15 @@ def dated_folder(folder: Path | None, day: dt.date) -> Path | None:
     return Path(str(folder).replace("{date}", day.isoformat()))
 
 
-def catalog_entities(catalog_dir: Path | None) -> set[str] | None:
-    """The entity refs of a catalog folder, or None without one."""
-    if catalog_dir is None or not catalog_dir.is_dir():
+def catalog_entities(catalog_paths: Sequence[Path]) -> set[str] | None:
+    """The entity refs of a catalog (files and folders, Locations followed), or None
+    without one (a catalog read only from a Backstage API is not known before the run)."""
+    existing = [path for path in catalog_paths if path.exists()]
+    if not existing:
         return None
     from ingestion.catalog.parse import read_catalog
 
-    return {row["entity_ref"] for row in read_catalog(catalog_dir).entities}
+    return {row["entity_ref"] for row in read_catalog(existing).entities}
 
 
 def custom_data_problems(
@@ -54,13 +57,13 @@ def echo_problems(title: str, problems: Problems, warnings: list[str], color: st
 
 
 def report_custom_data_before_run(
-    custom_data_dir: Path | None, catalog_dir: Path | None, day: dt.date
+    custom_data_dir: Path | None, catalog_paths: Sequence[Path], day: dt.date
 ) -> None:
     """Print the custom data problems of the day a run loads (its items are not loaded)."""
     folder = dated_folder(custom_data_dir, day)
     if folder is None or not folder.is_dir():
         return
-    known = catalog_entities(dated_folder(catalog_dir, day))
+    known = catalog_entities([dated_folder(path, day) for path in catalog_paths])
     problems, warnings = custom_data_problems(folder, known)
     echo_problems(
         f"custom data in {folder} (what is named is not used; the rest loads)",

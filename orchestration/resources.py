@@ -13,7 +13,7 @@ class ReadinessResource(dg.ConfigurableResource):
     """Where readiness keeps its files and reads its inputs (see readiness.settings)."""
 
     home: str
-    catalog_dir: str | None = None
+    catalog_paths: list[str] = []
     custom_data_dir: str | None = None
     scorecards_dir: str
     dbt_project_dir: str
@@ -24,7 +24,7 @@ class ReadinessResource(dg.ConfigurableResource):
     def from_settings(cls, settings: Settings) -> ReadinessResource:
         return cls(
             home=str(settings.home),
-            catalog_dir=str(settings.catalog_dir) if settings.catalog_dir else None,
+            catalog_paths=[str(path) for path in settings.catalog_paths],
             custom_data_dir=str(settings.custom_data_dir) if settings.custom_data_dir else None,
             scorecards_dir=str(settings.scorecards_dir),
             dbt_project_dir=str(settings.dbt_project_dir),
@@ -35,7 +35,7 @@ class ReadinessResource(dg.ConfigurableResource):
     def settings(self) -> Settings:
         return Settings(
             home=Path(self.home),
-            catalog_dir=Path(self.catalog_dir) if self.catalog_dir else None,
+            catalog_paths=tuple(Path(path) for path in self.catalog_paths),
             custom_data_dir=Path(self.custom_data_dir) if self.custom_data_dir else None,
             scorecards_dir=Path(self.scorecards_dir),
             dbt_project_dir=Path(self.dbt_project_dir),

@@ -55,6 +55,9 @@ class RunSummary:
     source_failures: list[str] = field(default_factory=list)  # sources that failed to load
     # rules the database could not evaluate (their outcomes are unknown)
     rule_errors: list[RuleError] = field(default_factory=list)
+    # failed tests of the side marts (initiatives, notifications, reports, catalog): shown,
+    # not blocking the publish
+    warnings: list[str] = field(default_factory=list)
     published: Path | None = None  # set when this run published (even if a later step failed)
     log_path: Path | None = None
 
@@ -79,6 +82,20 @@ def _failures(result) -> list[str]:
         for event in result.all_events
         if event.is_step_failure and event.step_failure_data and event.step_failure_data.error
     ]
+
+
+def _failed_checks(result) -> list[str]:
+    """The dbt tests that failed as warnings (side marts), by model and test name. Source
+    freshness checks are left out: `unknown` outcomes already say which source is stale."""
+    failed = []
+    for evaluation in result.get_asset_check_evaluations():
+        if evaluation.passed or evaluation.asset_key.path[0].startswith("raw_"):
+            continue
+        failed.append(
+            f"test {evaluation.check_name} on {'/'.join(evaluation.asset_key.path)} failed "
+            "(the day's scores were published; see the dbt log)"
+        )
+    return sorted(set(failed))
 
 
 def run_days(
@@ -133,6 +150,7 @@ def run_days(
         )
     summary.run_ids.append(result.run_id)
     summary.failures = _failures(result)
+    summary.warnings = _failed_checks(result)
     summary.success = result.success
     summary.rule_errors = observed_rule_errors(result)
     # Published even when a later step (notifications) failed: say so, not the opposite.

@@ -33,10 +33,17 @@ PG_ENVIRONMENT = (
 )
 
 
+def _absolute(path: Path | str) -> Path:
+    return Path(path).expanduser().resolve()
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path = DEFAULT_HOME
+    # The catalog: files and folders of Backstage descriptors (``--catalog``, repeatable).
+    # ``catalog_dir`` names one of them (the first), for callers that give a single path.
     catalog_dir: Path | None = None
+    catalog_paths: tuple[Path, ...] = ()
     custom_data_dir: Path | None = None
     scorecards_dir: Path = DEFAULT_SCORECARDS
     dbt_project_dir: Path = field(default_factory=default_dbt_project_dir)
@@ -55,7 +62,12 @@ class Settings:
         for name in ("home", "catalog_dir", "custom_data_dir", "scorecards_dir", "dbt_project_dir"):
             value = getattr(self, name)
             if value is not None:
-                object.__setattr__(self, name, Path(value).expanduser().resolve())
+                object.__setattr__(self, name, _absolute(value))
+        paths = tuple(_absolute(p) for p in self.catalog_paths)
+        if self.catalog_dir is not None and self.catalog_dir not in paths:
+            paths = (self.catalog_dir, *paths)
+        object.__setattr__(self, "catalog_paths", paths)
+        object.__setattr__(self, "catalog_dir", paths[0] if paths else None)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
@@ -68,9 +80,19 @@ class Settings:
         """
         env = os.environ if environ is None else environ
         values: dict = {}
+        if env.get("READINESS_CATALOG"):  # several paths: separated by os.pathsep (":")
+            paths = [p for p in env["READINESS_CATALOG"].split(os.pathsep) if p]
+            for text in paths:
+                if "\x00" in text:
+                    raise ReadinessError("READINESS_CATALOG holds a NUL character: name a path")
+                if "{date}" not in text and not Path(text).expanduser().exists():
+                    raise ReadinessError(
+                        f"READINESS_CATALOG names {text}, which does not exist (name the "
+                        "catalog's folders or entry files, separated by ':')"
+                    )
+            values["catalog_paths"] = tuple(Path(p).expanduser() for p in paths)
         for key, name in (
             ("READINESS_HOME", "home"),
-            ("READINESS_CATALOG", "catalog_dir"),
             ("READINESS_CUSTOM_DATA", "custom_data_dir"),
             ("READINESS_SCORECARDS", "scorecards_dir"),
         ):
@@ -90,14 +112,23 @@ class Settings:
             values["backend"] = backend
             if backend == "postgres" and env.get("READINESS_PG_PORT"):
                 _whole_number("READINESS_PG_PORT", env["READINESS_PG_PORT"], 1, 65535)
-        values.update({k: v for k, v in overrides.items() if v is not None})
+        overrides = {k: v for k, v in overrides.items() if v is not None and v != ()}
+        if "catalog_dir" in overrides or "catalog_paths" in overrides:
+            values.pop("catalog_paths", None)
+        values.update(overrides)
         home = Path(values.get("home", DEFAULT_HOME)).expanduser()
         if home.exists() and not home.is_dir():
             raise ReadinessError(f"the home folder {home} is a file: name a folder (--home DIR)")
         return cls(**values)
 
     def with_(self, **changes) -> Settings:
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+        changes = {k: v for k, v in changes.items() if v is not None}
+        # A new catalog replaces the old one, whichever way it is named.
+        if "catalog_dir" in changes and "catalog_paths" not in changes:
+            changes["catalog_paths"] = ()
+        elif "catalog_paths" in changes and "catalog_dir" not in changes:
+            changes["catalog_dir"] = None
+        return replace(self, **changes)
 
     # --- files in the home folder -------------------------------------------------
     @property
@@ -144,6 +175,11 @@ class Settings:
             "DBT_TARGET_PATH": str(self.dbt_target_dir),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
             "DBT_PROFILES_DIR": str(self.dbt_project_dir),
+            # Days are calendar days in UTC whatever the machine's zone: DuckDB takes its
+            # session time zone from TZ (a timestamp with a time zone becomes a date in
+            # it), PostgreSQL sessions from PGTZ.
+            "TZ": "UTC",
+            "PGTZ": "UTC",
         }
 
     def ensure_home(self) -> None:

@@ -165,38 +165,27 @@ def _in_catalog(person: Person, day: int) -> bool:
     return status != "DEPROVISIONED" or day - person.status_change_day < 30
 
 
-def write_catalog(
-    company: Company, out_dir: Path, as_of: dt.date | None = None, include_malformed: bool = False
-) -> list[Path]:
-    """Write the Backstage catalog as of a date; returns the files written.
-
-    ``include_malformed`` adds ``systems/zz-legacy-billing-bridge.yaml`` holding one
-    document that is not valid YAML, to demonstrate error reporting.
-    """
-    out_dir = Path(out_dir)
+def catalog_documents(
+    company: Company, as_of: dt.date | None = None, include_malformed: bool = False
+) -> dict[str, list[dict[str, Any]] | str]:
+    """The catalog's files as of a date: relative path -> its documents (or, for the
+    malformed demonstration file, its text). ``catalog-info.yaml`` comes last: a
+    ``Location`` listing every other file."""
     day = company.day_of(as_of)
-    written: list[Path] = []
+    files: dict[str, list[dict[str, Any]] | str] = {}
     domain_owner: dict[int, str] = {}
     for team in company.teams:
         if team.kind == "department":
             domain_owner.setdefault(team.domain, team.name)
-    _write(
-        out_dir / "domains.yaml",
-        _dump_all(
-            [
-                {
-                    "apiVersion": API_VERSION,
-                    "kind": "Domain",
-                    "metadata": {"name": d.name, "title": d.title, "description": d.description},
-                    "spec": {
-                        "owner": f"group:default/{domain_owner.get(i, company.teams[0].name)}"
-                    },
-                }
-                for i, d in enumerate(company.domains)
-            ]
-        ),
-        written,
-    )
+    files["domains.yaml"] = [
+        {
+            "apiVersion": API_VERSION,
+            "kind": "Domain",
+            "metadata": {"name": d.name, "title": d.title, "description": d.description},
+            "spec": {"owner": f"group:default/{domain_owner.get(i, company.teams[0].name)}"},
+        }
+        for i, d in enumerate(company.domains)
+    ]
     people_by_team: dict[int, list[Person]] = {}
     for person in company.people:
         if _in_catalog(person, day):
@@ -206,7 +195,7 @@ def write_catalog(
         docs += [_group_doc(company, company.teams[c]) for c in department.children]
         for team_index in (department.index, *department.children):
             docs += [_user_doc(company, p) for p in people_by_team.get(team_index, [])]
-        _write(out_dir / "org" / f"{department.name}.yaml", _dump_all(docs), written)
+        files[f"org/{department.name}.yaml"] = docs
     services_by_system: dict[int, list[Service]] = {}
     for service in company.services:
         if service.exists_on(day):
@@ -271,10 +260,9 @@ def write_catalog(
                     },
                 }
             )
-        _write(out_dir / "systems" / f"{system.name}.yaml", _dump_all(docs), written)
+        files[f"systems/{system.name}.yaml"] = docs
     if include_malformed:
-        _write(out_dir / "systems" / "zz-legacy-billing-bridge.yaml", MALFORMED_DOCUMENT, written)
-    targets = [f"./{p.relative_to(out_dir).as_posix()}" for p in written]
+        files["systems/zz-legacy-billing-bridge.yaml"] = MALFORMED_DOCUMENT
     location = {
         "apiVersion": API_VERSION,
         "kind": "Location",
@@ -282,9 +270,25 @@ def write_catalog(
             "name": f"{company.org}-catalog",
             "description": "Root of the simulated company's catalog.",
         },
-        "spec": {"type": "file", "targets": targets},
+        "spec": {"type": "file", "targets": [f"./{path}" for path in files]},
     }
-    _write(out_dir / "catalog-info.yaml", _dump_all([location]), written)
+    files["catalog-info.yaml"] = [location]
+    return files
+
+
+def write_catalog(
+    company: Company, out_dir: Path, as_of: dt.date | None = None, include_malformed: bool = False
+) -> list[Path]:
+    """Write the Backstage catalog as of a date; returns the files written.
+
+    ``include_malformed`` adds ``systems/zz-legacy-billing-bridge.yaml`` holding one
+    document that is not valid YAML, to demonstrate error reporting.
+    """
+    out_dir = Path(out_dir)
+    written: list[Path] = []
+    for relative, documents in catalog_documents(company, as_of, include_malformed).items():
+        text = documents if isinstance(documents, str) else _dump_all(documents)
+        _write(out_dir / relative, text, written)
     return written
 
 

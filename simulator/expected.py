@@ -13,6 +13,11 @@ passing and failing services. Semantics follow the rule descriptions in the brie
   service → fail).
 - few-incidents: fewer than 2 incidents created in the 14 days ending on the day (a
   service without PagerDuty has none).
+- recent-commit: the last commit on the default branch is at most 7 days old.
+
+Days are calendar days in UTC (``simulator.timeline.days_since`` and ``window_epochs``),
+as the warehouse counts them: a commit made at any time 7 days before the day is 7
+days old, and "the 14 days ending on the day" are that day and the 13 before it, whole.
 - code-coverage: the Cobertura report's line-rate is above 0.85 (no report → fail).
 """
 
@@ -23,7 +28,7 @@ from collections import Counter
 
 from simulator.cobertura import line_rate
 from simulator.model import Company, Service
-from simulator.timeline import DAY_SECONDS, active, day_end_epoch
+from simulator.timeline import active, days_since, window_epochs
 
 RULES: dict[str, str] = {
     "dependency-set": "bronze",
@@ -74,7 +79,6 @@ def rule_outcomes(company: Company, as_of: dt.date | None = None) -> dict[str, d
     """``{service name: {rule id: passed}}`` for services that exist on the day."""
     day = company.day_of(as_of)
     events = company.events
-    end = day_end_epoch(day)
     out: dict[str, dict[str, bool]] = {}
     for s in company.services:
         if not s.exists_on(day):
@@ -101,7 +105,7 @@ def rule_outcomes(company: Company, as_of: dt.date | None = None) -> dict[str, d
             ),
             "ci-pipeline": _ci(s, day),
             "incident-playbook": s.incident_doc.on(day) is True,
-            "recent-commit": latest is not None and end - latest.epoch <= 7 * DAY_SECONDS,
+            "recent-commit": latest is not None and days_since(latest.epoch, day) <= 7,
             "merge-approval": _protected(s, day)
             and active(s.repo.approvals_span, day)
             and s.repo.approvals >= 1,
@@ -109,7 +113,7 @@ def rule_outcomes(company: Company, as_of: dt.date | None = None) -> dict[str, d
             and ep is not None
             and ep.tiers_on(day) >= 2,
             "slos-met": bool(slos) and all(events.slo_met(slo, day) for slo in slos),
-            "few-incidents": len(events.incidents_between(s, end - 14 * DAY_SECONDS + 1, end)) < 2,
+            "few-incidents": len(events.incidents_between(s, *window_epochs(day, 14))) < 2,
             "code-coverage": coverage is not None and coverage > 0.85,
         }
     return out

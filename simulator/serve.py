@@ -41,6 +41,7 @@ def describe(servers: SimulatorServers) -> str:
             else "(no auth)"
         ),
         f"  artifacts   Authorization: Bearer {creds['artifacts']['bearer_token']}",
+        f"  backstage   Authorization: Bearer {creds['backstage']['token']}",
         "",
         "Admin on every port: GET /_sim/stats, GET|POST|DELETE /_sim/faults, POST /_sim/reset",
     ]
@@ -58,7 +59,8 @@ def serve_forever(
 ) -> None:
     """Generate the company, start every API server and block until Ctrl-C or SIGTERM.
 
-    ``ports`` maps source names (github, okta, pagerduty, datadog, prometheus, artifacts)
+    ``ports`` maps source names (github, okta, pagerduty, datadog, prometheus, artifacts,
+    backstage)
     to fixed ports; missing ones get ephemeral ports. With ``out_dir`` the catalog
     (``out_dir/catalog``), custom data (``out_dir/custom-data``) and coverage reports
     (``out_dir/coverage``) are written first, as of ``today``. The base URLs and

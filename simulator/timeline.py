@@ -35,6 +35,22 @@ def epoch_to_day(epoch: float) -> int:
     return int(epoch // DAY_SECONDS) + _EPOCH_ORDINAL
 
 
+def days_since(epoch: float, day: int) -> int:
+    """Days from the event at ``epoch`` to ``day``, counted in calendar days in UTC: an
+    event on the day itself is 0 days old, one at any time the day before is 1.
+
+    The one definition of "days since" (docs/facts.md): the warehouse computes
+    ``days_since_last_commit`` as ``datediff('day', cast(committed_at as date), day)``
+    with timestamps in UTC, and the ground truth calls this."""
+    return day - epoch_to_day(epoch)
+
+
+def window_epochs(day: int, days: int) -> tuple[int, int]:
+    """First and last epoch second of the ``days`` calendar days (UTC) ending with ``day``:
+    "the last 14 days" on a day are that day and the 13 before it, whole."""
+    return day_start_epoch(day - days + 1), day_end_epoch(day)
+
+
 def iso(epoch: float) -> str:
     """``2025-01-02T03:04:05Z``: GitHub, PagerDuty and Prometheus style."""
     return dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

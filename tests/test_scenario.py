@@ -150,10 +150,23 @@ def test_dimensions_and_team_rollup(scenario):
         "group:default/search": (1, 40.0),
         "(owner not resolved)": (1, 9.09),
     }
-    errors = fetch(
-        scenario, "select file, document_index, message from staging.stg_catalog__errors"
+    problems = fetch(
+        scenario,
+        "select file, document_index, line, entity_ref, severity, problem, message "
+        "from marts.fct_catalog_problems order by severity",
     )
-    assert errors == [("services.yaml", 6, "metadata.name is required")]
+    assert problems == [
+        ("services.yaml", 6, 73, None, "error", "missing-name", "metadata.name is missing"),
+        (
+            "services.yaml",
+            3,
+            47,
+            "component:default/orphan-svc",
+            "warning",
+            "dangling-reference",
+            "spec.owner: group:default/ghost-team is not in the catalog",
+        ),
+    ]
 
 
 def test_rerunning_the_same_day_changes_nothing(scenario):

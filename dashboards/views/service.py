@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import charts, queries, url_state
+from dashboards.catalog_problems import show_catalog_problems
 from dashboards.chart_specs import draw
 from dashboards.data import query
 from dashboards.filters import as_of_caption, scorecard_and_day
@@ -96,8 +97,12 @@ with owner:
         st.markdown(f"[{entity.team_title}]({team_url(entity.team_ref)}) ({path})")
         members = int(entity.team_member_count or 0)
         st.caption(f"{members} member{'' if members == 1 else 's'} in the catalog")
+    elif isinstance(entity.owner_ref, str):
+        st.markdown(f"`{entity.owner_ref}` — not a Group or User of the catalog (not resolved)")
     else:
-        st.markdown(f"`{entity.owner_ref}` — not a Group in the catalog (owner not resolved)")
+        st.markdown("No owner (`spec.owner` is not set)")
+    if entity.owner_kind == "user" and isinstance(entity.owner_ref, str):
+        st.caption(f"Owned by the User `{entity.owner_ref}`")
 with where:
     st.markdown("**Catalog**")
     st.markdown(
@@ -143,6 +148,8 @@ with links:
     if missing:
         st.caption("No link in the catalog for: " + ", ".join(missing))
 
+show_catalog_problems(query(queries.ENTITY_CATALOG_PROBLEMS, entity_ref), "this entity")
+
 st.subheader("Rules")
 outcomes = query(queries.ENTITY_OUTCOMES, scorecard_id, day, entity_ref)
 
@@ -162,7 +169,7 @@ st.dataframe(
     height=35 * (len(table) + 1) + 3,
     column_config={
         "name": "rule",
-        "reason": st.column_config.TextColumn("why (unknown, exempt, not applicable)"),
+        "reason": st.column_config.TextColumn("why"),
         "fact_values": st.column_config.TextColumn("facts read", width="medium"),
         "remediation": st.column_config.TextColumn("how to fix", width="large"),
         "condition_text": st.column_config.TextColumn("condition", width="medium"),

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import charts, queries, url_state
+from dashboards.catalog_problems import show_catalog_problems
 from dashboards.chart_specs import draw
 from dashboards.data import query
 from dashboards.filters import as_of_caption, scorecard_and_day
@@ -56,6 +57,10 @@ if team.child_team_count:
 members = int(team.catalog_member_count or 0)
 facts.append(f"{members} member{'' if members == 1 else 's'} in the catalog")
 st.markdown(" · ".join(facts))
+
+show_catalog_problems(
+    query(queries.TEAM_CATALOG_PROBLEMS, team_ref), f"{team.title} and what it owns"
+)
 
 services = query(queries.TEAM_SERVICES, scorecard_id, day, team_ref)
 if services.empty:

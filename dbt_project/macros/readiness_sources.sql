@@ -12,11 +12,13 @@
 {%- endmacro %}
 
 {#- The readiness source (as named by facts) that a loaded dlt source feeds: Okta and
-    GitHub teams are both the `identity` source. -#}
+    GitHub teams are both the `identity` source; the Backstage catalog API is the `catalog`
+    source, as catalog files are. -#}
 {% macro readiness_source_of(column) -%}
     case {{ column }}
         when 'okta' then 'identity'
         when 'github_teams' then 'identity'
+        when 'backstage' then 'catalog'
         else {{ column }}
     end
 {%- endmacro %}

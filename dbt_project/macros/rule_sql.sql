@@ -43,3 +43,27 @@
     {%- endfor %})
     {%- endif -%}
 {%- endmacro %}
+
+{#- Why a condition is false, when the facts it read say so: the documented columns of
+    fct_entity_facts whose `meta.explains` lists one of those facts (owner_problem explains
+    owner_resolved, ...), joined with "; ". NULL when none applies. -#}
+{% macro failure_reason(facts_spec, alias='f') -%}
+    {%- set facts = parse_facts_spec(facts_spec) | map(attribute='fact') | list -%}
+    {%- set explaining = [] -%}
+    {%- if execute -%}
+        {%- set node = graph.nodes.get('model.' ~ project_name ~ '.fct_entity_facts') -%}
+        {%- for name, column in (node.columns if node else {}).items() -%}
+            {%- set meta = column.get('meta') or (column.get('config') or {}).get('meta') or {} -%}
+            {%- for fact in meta.get('explains') or [] -%}
+                {%- if fact in facts and name not in explaining -%}
+                    {%- do explaining.append(name) -%}
+                {%- endif -%}
+            {%- endfor -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- if explaining | length == 0 -%}
+        cast(null as varchar)
+    {%- else -%}
+        nullif(concat_ws('; '{% for name in explaining %}, {{ alias }}.{{ name }}{% endfor %}), '')
+    {%- endif -%}
+{%- endmacro %}

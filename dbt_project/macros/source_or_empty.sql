@@ -5,8 +5,9 @@
     `columns` maps column name -> SQL type, and is the staging model's contract with dlt. -#}
 {% macro source_or_empty(source_name, table_name, columns) -%}
     {%- set relation = source(source_name, table_name) -%}
+    {%- set located = builtins.source(source_name, table_name) -%}
     {%- set exists = execute and adapter.get_relation(
-        database=relation.database, schema=relation.schema, identifier=relation.identifier
+        database=located.database, schema=located.schema, identifier=located.identifier
     ) is not none -%}
     {%- if exists -%}
         {%- set existing = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}

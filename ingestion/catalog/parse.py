@@ -1,281 +1,292 @@
-"""Reading Backstage descriptor YAML into flat rows (entities, relations, links, ...).
+"""Reading a Backstage catalog from files, the way Backstage reads it.
 
-Pure functions, no dlt: the source in ``__init__.py`` wraps them. Every malformed document
-becomes an error row naming its file, document number and line, and is skipped; the rest
-of the catalog loads.
+The catalog is given as files and folders (``--catalog``, repeatable). A folder is read
+whole (every ``*.yaml``/``*.yml`` below it); a file is read, and in both cases the
+``Location`` entities found are followed: ``spec.target`` and ``spec.targets``, relative to
+the file that names them, glob patterns included (``./*/catalog-info.yaml``). A file
+reached twice (through a Location and the folder, or two Locations) is read once; a
+Location leading back to a file on its own path is a cycle, reported and not followed; a
+missing target is reported; URL targets are noted and not fetched.
+
+Files that are not entity descriptors (no ``apiVersion``/``kind``, e.g. the OpenAPI files
+an API's ``$text`` placeholder points at) are skipped with a note; placeholders are kept
+as the reference written. Every other problem becomes a row (see ``build.py``) and the
+rest of the catalog loads: one bad document never hides its neighbours.
+
+Pure functions, no dlt: the source in ``__init__.py`` wraps them.
 """
 
 from __future__ import annotations
 
+import glob
 import hashlib
-import re
+import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ingestion.catalog.build import CatalogBuilder, CatalogRows, Placed, problem_row
+from ingestion.catalog.entities import EntityError, is_descriptor, read_entity, tier_number
 from readiness.errors import Problems
-from readiness.refs import normalize_ref
-from readiness.yamlfile import Document, iter_documents, yaml_files
+from readiness.yamlfile import iter_documents, yaml_files
 
-KINDS = {"component", "group", "user", "system", "domain", "api", "resource"}
-IGNORED_KINDS = {"location", "template"}  # valid Backstage kinds that carry no readiness facts
-_TIER_NUMBER = re.compile(r"(\d+)")
+__all__ = ["CatalogRows", "read_catalog", "tier_number"]
 
-# Relation names as in the warehouse, and the default kind of their targets (Backstage's
-# own defaults for short references in each field).
-_SPEC_RELATIONS: dict[str, tuple[str, str]] = {
-    "dependsOn": ("depends_on", "component"),
-    "providesApis": ("provides_api", "api"),
-    "consumesApis": ("consumes_api", "api"),
-    "memberOf": ("member_of", "group"),
-}
+MAX_LOCATION_DEPTH = 64
+_URL_PREFIXES = ("http://", "https://", "url:")
 
 
 @dataclass
-class CatalogRows:
-    entities: list[dict[str, Any]] = field(default_factory=list)
-    relations: list[dict[str, Any]] = field(default_factory=list)
-    links: list[dict[str, Any]] = field(default_factory=list)
-    annotations: list[dict[str, Any]] = field(default_factory=list)
-    errors: list[dict[str, Any]] = field(default_factory=list)
+class _ParsedFile:
+    """What one file gives whatever else the catalog holds (cached by content)."""
+
+    entities: list[Placed] = field(default_factory=list)
+    problems: list[dict[str, Any]] = field(default_factory=list)
 
 
-def tier_number(value: Any) -> int | None:
-    """``tier-1``, ``1``, ``tier1``, ``T1`` -> 1; anything without a number -> None."""
-    if value is None:
-        return None
-    match = _TIER_NUMBER.search(str(value))
-    return int(match.group(1)) if match else None
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def _text(value: Any) -> str | None:
-    return None if value is None else str(value)
-
-
-class _DocumentError(ValueError):
-    def __init__(self, message: str, location: tuple[str | int, ...] = ()):
-        super().__init__(message)
-        self.location = location
-
-
-def _ref(value: Any, default_kind: str, namespace: str, where: tuple[str | int, ...]) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise _DocumentError(f"expected an entity reference, got {value!r}", where)
-    try:
-        return normalize_ref(value, default_kind=default_kind, default_namespace=namespace)
-    except ValueError as exc:
-        raise _DocumentError(str(exc), where) from exc
-
-
-def _read_entity(doc: Document, relative_file: str, rows: CatalogRows) -> str | None:
-    """Append the rows of one document; return its ref, or None for an ignored kind."""
-    data = doc.data
-    if not isinstance(data, dict):
-        raise _DocumentError("a catalog document must be a mapping")
-    api_version = data.get("apiVersion")
-    if not isinstance(api_version, str) or "/" not in api_version:
-        raise _DocumentError(
-            "missing or invalid apiVersion (expected e.g. backstage.io/v1alpha1)", ("apiVersion",)
-        )
-    kind = str(data.get("kind") or "").lower()
-    if kind in IGNORED_KINDS:
-        return None
-    if kind not in KINDS:
-        raise _DocumentError(
-            f"unsupported kind {data.get('kind')!r} (expected one of {', '.join(sorted(KINDS))})",
-            ("kind",),
-        )
-    metadata = data.get("metadata")
-    if not isinstance(metadata, dict) or not metadata.get("name"):
-        raise _DocumentError("metadata.name is required", ("metadata",))
-    spec = data.get("spec") or {}
-    if not isinstance(spec, dict):
-        raise _DocumentError("spec must be a mapping", ("spec",))
-    namespace = str(metadata.get("namespace") or "default").lower()
-    name = str(metadata["name"])
-    ref = f"{kind}:{namespace}/{name}".lower()
-
-    labels = metadata.get("labels") or {}
-    annotations = metadata.get("annotations") or {}
-    if not isinstance(labels, dict) or not isinstance(annotations, dict):
-        raise _DocumentError("metadata.labels and metadata.annotations must be mappings")
-    tier = labels.get("tier", annotations.get("tier", spec.get("tier")))
-    owner = spec.get("owner")
-    system = spec.get("system")
-    domain = spec.get("domain") if kind == "system" else None
-    parent = spec.get("parent") if kind == "group" else None
-    profile = spec.get("profile") if isinstance(spec.get("profile"), dict) else {}
-
-    relations: list[dict[str, Any]] = []
-
-    def relate(relation: str, target: str, source: str = ref) -> None:
-        relations.append({"source_ref": source, "relation": relation, "target_ref": target})
-
-    owner_ref = _ref(owner, "group", namespace, ("spec", "owner")) if owner else None
-    if owner_ref:
-        relate("owned_by", owner_ref)
-    system_ref = _ref(system, "system", namespace, ("spec", "system")) if system else None
-    if system_ref:
-        relate("part_of", system_ref)
-    domain_ref = _ref(domain, "domain", namespace, ("spec", "domain")) if domain else None
-    if domain_ref:
-        relate("part_of", domain_ref)
-    parent_ref = _ref(parent, "group", namespace, ("spec", "parent")) if parent else None
-    if parent_ref:
-        relate("child_of", parent_ref)
-    for index, child in enumerate(_as_list(spec.get("children")) if kind == "group" else []):
-        relate("child_of", ref, source=_ref(child, "group", namespace, ("spec", "children", index)))
-    for index, member in enumerate(_as_list(spec.get("members")) if kind == "group" else []):
-        relate("member_of", ref, source=_ref(member, "user", namespace, ("spec", "members", index)))
-    for field_name, (relation, default_kind) in _SPEC_RELATIONS.items():
-        for index, target in enumerate(_as_list(spec.get(field_name))):
-            relate(relation, _ref(target, default_kind, namespace, ("spec", field_name, index)))
-
-    links: list[dict[str, Any]] = []
-    for index, link in enumerate(_as_list(metadata.get("links"))):
-        if not isinstance(link, dict) or not link.get("url"):
-            raise _DocumentError(
-                "every metadata.links item needs a url", ("metadata", "links", index)
-            )
-        # `type` says what a link is; many real catalogs only set `icon` (e.g. "dashboard",
-        # "chat"), so the icon stands in for a missing type.
-        link_type = link.get("type") or link.get("icon")
-        links.append(
-            {
-                "entity_ref": ref,
-                "link_type": str(link_type).lower() if link_type else None,
-                "url": str(link["url"]),
-                "title": _text(link.get("title")),
-            }
-        )
-
-    rows.entities.append(
-        {
-            "entity_ref": ref,
-            "kind": kind,
-            "namespace": namespace,
-            "name": name.lower(),
-            "title": _text(metadata.get("title")),
-            "description": _text(metadata.get("description")),
-            "spec_type": _text(spec.get("type")),
-            "lifecycle": _text(spec.get("lifecycle")),
-            "owner_ref": owner_ref,
-            "system_ref": system_ref,
-            "domain_ref": domain_ref,
-            "parent_ref": parent_ref,
-            "tier": _text(tier),
-            "tier_number": tier_number(tier),
-            "email": _text(profile.get("email")),
-            "file": relative_file,
-            "document_index": doc.index + 1,
-        }
-    )
-    rows.relations.extend(relations)
-    rows.links.extend(links)
-    rows.annotations.extend(
-        {"entity_ref": ref, "key": str(key), "value": _text(value)}
-        for key, value in annotations.items()
-    )
-    for tag in _as_list(metadata.get("tags")):
-        rows.annotations.append({"entity_ref": ref, "key": "backstage.io/tag", "value": str(tag)})
-    return ref
-
-
-# What one file gives, whatever else the catalog holds: per document, an entity (its ref,
-# where it is defined, its rows) or an error row; then the file's YAML problems.
-_FileItem = tuple[str, Any, Any, Any]
-
-
-def _read_file(path: Path, relative: str) -> list[_FileItem]:
-    items: list[_FileItem] = []
+def _read_file(path: Path, display: str) -> _ParsedFile:
+    parsed = _ParsedFile()
     problems = Problems()
+    skipped: list[int] = []
     for doc in iter_documents(path, problems):
+        if not is_descriptor(doc.data):
+            skipped.append(doc.index + 1)
+            continue
         try:
-            staged = CatalogRows()
-            ref = _read_entity(doc, relative, staged)
-        except _DocumentError as exc:
-            items.append(
-                (
-                    "error",
-                    {
-                        "file": relative,
-                        "document_index": doc.index + 1,
-                        "line": doc.line(*exc.location),
-                        "message": str(exc),
-                    },
-                    None,
-                    None,
+            rows = read_entity(doc.data, display, doc.index + 1)
+        except EntityError as exc:
+            issue = exc.issue
+            parsed.problems.append(
+                problem_row(
+                    issue.severity,
+                    issue.problem,
+                    issue.message,
+                    issue.hint,
+                    file=display,
+                    document_index=doc.index + 1,
+                    line=doc.line(*issue.where),
+                    entity_ref=_ref_of(doc.data),
                 )
             )
             continue
-        if ref is not None:
-            items.append(("entity", ref, (doc.index, doc.line()), staged))
-    for problem in problems:
-        document = problem.where.split()[-1] if problem.where else None
-        items.append(
-            (
-                "error",
-                {
-                    "file": relative,
-                    "document_index": int(document) if document and document.isdigit() else None,
-                    "line": problem.line,
-                    "message": problem.message,
-                },
-                None,
-                None,
+        wheres = [i.where for i in rows.issues] + [w for _, _, w in rows.references]
+        wheres += [w for _, w in rows.location_targets]
+        parsed.entities.append(
+            Placed(
+                rows,
+                display,
+                doc.index + 1,
+                doc.line(),
+                {where: doc.line(*where) for where in wheres},
             )
         )
-    return items
+    for problem in problems:
+        document = problem.where.split()[-1] if problem.where else None
+        unreadable = problem.where is None  # a problem of the whole file, not of a document
+        parsed.problems.append(
+            problem_row(
+                "error",
+                "unreadable-file" if unreadable else "invalid-yaml",
+                _unreadable(problem.message) if unreadable else problem.message,
+                problem.hint,
+                file=display,
+                document_index=int(document) if document and document.isdigit() else None,
+                line=problem.line,
+            )
+        )
+    if skipped:
+        parsed.problems.append(
+            problem_row(
+                "note",
+                "not-a-descriptor",
+                (
+                    "not an entity descriptor (no apiVersion or kind): skipped"
+                    if len(skipped) == 1
+                    else f"{len(skipped)} documents are not entity descriptors "
+                    "(no apiVersion or kind): skipped"
+                ),
+                "nothing to do if this is, e.g., an API definition a $text placeholder reads",
+                file=display,
+                document_index=skipped[0],
+                line=None,
+            )
+        )
+    return parsed
 
 
-def read_catalog(folder: Path, cache: dict[tuple[str, bytes], Any] | None = None) -> CatalogRows:
-    """Read every ``*.yaml``/``*.yml`` file below ``folder`` into rows.
+def _unreadable(message: str) -> str:
+    if "codec can't decode" in message:
+        return "cannot read file: it is not UTF-8 text (binary data or another encoding)"
+    return message
 
-    Duplicate entity refs keep the first definition and report the others. ``cache``
-    (kept by the caller for one load) maps (relative path, content digest) to what the
-    file gave: reading many daily snapshots of a catalog parses each unchanged file once.
-    The rows are shared between snapshots and must not be modified.
-    """
-    rows = CatalogRows()
-    seen: dict[str, str] = {}
-    for path in yaml_files(folder):
-        relative = str(path.relative_to(folder))
-        if cache is None:
-            items = _read_file(path, relative)
-        else:
+
+def _ref_of(data: Any) -> str | None:
+    """The ref a broken document meant to define, when it says (for the problem row)."""
+    if not isinstance(data, dict):
+        return None
+    metadata = data.get("metadata")
+    kind, name = data.get("kind"), metadata.get("name") if isinstance(metadata, dict) else None
+    if not isinstance(kind, str) or not isinstance(name, str) or not kind or not name:
+        return None
+    namespace = metadata.get("namespace") if isinstance(metadata.get("namespace"), str) else None
+    return f"{kind}:{namespace or 'default'}/{name}".lower()
+
+
+class _Walker:
+    """Reads the roots and follows Locations, each file once."""
+
+    def __init__(self, roots: Sequence[Path], cache: dict[Any, _ParsedFile] | None) -> None:
+        self.roots = [Path(root) for root in roots]
+        self.bases = [(root if root.is_dir() else root.parent).resolve() for root in self.roots]
+        self.cache = cache
+        self.builder = CatalogBuilder()
+        self.visited: set[Path] = set()
+
+    def display(self, path: Path, base: Path) -> str:
+        resolved = path.resolve()
+        for candidate in (base, *self.bases):
+            if resolved.is_relative_to(candidate):
+                return resolved.relative_to(candidate).as_posix()
+        return str(resolved)
+
+    def parse(self, path: Path, display: str) -> _ParsedFile:
+        if self.cache is None:
+            return _read_file(path, display)
+        try:
+            key = (display, hashlib.sha1(path.read_bytes()).digest())
+        except OSError:
+            return _read_file(path, display)
+        parsed = self.cache.get(key)
+        if parsed is None:
+            parsed = self.cache[key] = _read_file(path, display)
+        return parsed
+
+    def run(self) -> CatalogRows:
+        for root, base in zip(self.roots, self.bases, strict=True):
+            if not root.exists():
+                raise FileNotFoundError(
+                    f"catalog path {root} not found (pass --catalog FILE_OR_DIR, or set "
+                    "sources.catalog.path)"
+                )
             try:
-                key = (relative, hashlib.sha1(path.read_bytes()).digest())
-            except OSError:
-                key = None
-            items = cache.get(key) if key is not None else None
-            if items is None:
-                items = _read_file(path, relative)
-                if key is not None:
-                    cache[key] = items
-        for kind, value, where, staged in items:
-            if kind == "error":
-                rows.errors.append(value)
-                continue
-            ref, (index, line) = value, where
-            if ref in seen:
-                rows.errors.append(
-                    {
-                        "file": relative,
-                        "document_index": index + 1,
-                        "line": line,
-                        "message": f"duplicate entity {ref} (first defined in {seen[ref]}); skipped",
-                    }
+                files = yaml_files(root) if root.is_dir() else [root]
+            except OSError as error:  # a folder that cannot be listed
+                self.builder.problem(
+                    "error",
+                    "unreadable-file",
+                    f"cannot list {root}: {error.strerror or error}",
+                    "check the folder's permissions",
+                    file=str(root),
                 )
                 continue
-            seen[ref] = f"{relative} document {index + 1}"
-            rows.entities.extend(staged.entities)
-            rows.relations.extend(staged.relations)
-            rows.links.extend(staged.links)
-            rows.annotations.extend(staged.annotations)
-    return rows
+            for path in files:
+                self.visit(path, base, ())
+        return self.builder.finish()
+
+    def visit(self, path: Path, base: Path, chain: tuple[Path, ...]) -> None:
+        resolved = path.resolve()
+        if resolved in self.visited:
+            return
+        self.visited.add(resolved)
+        parsed = self.parse(path, self.display(path, base))
+        self.builder.rows.problems.extend(parsed.problems)
+        for placed in parsed.entities:
+            self.builder.add(placed)
+            for target, where in placed.rows.location_targets:
+                self.follow(path, base, (*chain, resolved), placed, target, where)
+
+    def follow(
+        self,
+        path: Path,
+        base: Path,
+        chain: tuple[Path, ...],
+        placed: Placed,
+        target: Any,
+        where: tuple[str | int, ...],
+    ) -> None:
+        at = {
+            "file": placed.file,
+            "document_index": placed.document_index,
+            "line": placed.line_of(where),
+            "entity_ref": placed.rows.ref,
+        }
+        problem = self.builder.problem
+        if not isinstance(target, str) or not target.strip():
+            problem(
+                "warning",
+                "location-target-invalid",
+                f"Location target {target!r} is not a path",
+                "write targets as paths relative to this file, e.g. ./components/x.yaml",
+                **at,
+            )
+            return
+        if (
+            target.startswith(_URL_PREFIXES)
+            or placed.rows.location_type == "url"
+            and ("://" in target)
+        ):
+            problem(
+                "note",
+                "location-url",
+                f"Location target {target} is a URL: not fetched (readiness reads local files)",
+                "pass the checked-out files with --catalog, or read a running Backstage "
+                "with the backstage source",
+                **at,
+            )
+            return
+        pattern = target.removeprefix("file:")
+        full = pattern if os.path.isabs(pattern) else str(path.parent / pattern)
+        if glob.has_magic(pattern):
+            matches = sorted(Path(p) for p in glob.glob(full, recursive=True) if Path(p).is_file())
+        else:
+            matches = [Path(full)] if Path(full).is_file() else []
+        if not matches:
+            folder = Path(full).is_dir()
+            problem(
+                "warning",
+                "location-target-missing",
+                f"Location target {target} "
+                + ("is a folder; a Location names files" if folder else "does not exist"),
+                "target a file or a glob such as ./dir/*.yaml"
+                if folder
+                else "fix the path (it is relative to the file that names it) or remove it",
+                **at,
+            )
+            return
+        for match in matches:
+            resolved = match.resolve()
+            if resolved in chain:
+                problem(
+                    "warning",
+                    "location-cycle",
+                    f"Location target {target} leads back to {self.display(match, base)}, "
+                    "which is on its own path of Locations: not followed again",
+                    "remove the target that closes the loop",
+                    **at,
+                )
+                continue
+            if len(chain) >= MAX_LOCATION_DEPTH:
+                problem(
+                    "warning",
+                    "location-depth",
+                    f"Locations nest more than {MAX_LOCATION_DEPTH} deep: {target} not followed",
+                    "point one Location at the files directly",
+                    **at,
+                )
+                continue
+            self.visit(match, base, chain)
+
+
+def read_catalog(
+    paths: Path | str | Iterable[Path | str], cache: dict[Any, Any] | None = None
+) -> CatalogRows:
+    """Read a catalog from files and folders (Locations followed) into rows.
+
+    Duplicate entity refs keep the first definition and report the others. ``cache``
+    (kept by the caller for one load) maps (file, content digest) to what the file gave:
+    reading many daily snapshots of a catalog parses each unchanged file once. The rows
+    are shared between snapshots and must not be modified.
+    """
+    roots = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
+    return _Walker(roots, cache).run()

@@ -25,8 +25,14 @@ from orchestration.resources import ReadinessResource
 from readiness.pause import pause_point, pause_requested
 from readiness.settings import Settings
 
-# Sources that read what another source loaded: coverage reads the catalog's repositories.
-UPSTREAM = {"coverage": [dg.AssetKey(["raw_catalog", "annotations"])]}
+# Sources that read what another source loaded: coverage reads the catalog's repositories
+# (from catalog files, the Backstage catalog API, or both).
+UPSTREAM = {
+    "coverage": [
+        dg.AssetKey(["raw_catalog", "annotations"]),
+        dg.AssetKey(["raw_backstage", "annotations"]),
+    ]
+}
 
 
 class RawTableTranslator(DagsterDltTranslator):
@@ -80,14 +86,7 @@ def source_assets(spec: SourceSpec, settings: Settings) -> dg.AssetsDefinition:
         first_day, last_day = run_window(context)
         days = days_of(first_day, last_day)
         if not spec.configured(run_settings):
-            raise dg.Failure(
-                f"source {spec.name} is not configured "
-                + (
-                    f"(set --{spec.folder_setting.removesuffix('_dir').replace('_', '-')} DIR)"
-                    if spec.folder_setting
-                    else f"(set sources.{spec.name}.{', '.join(spec.required_config)})"
-                )
-            )
+            raise dg.Failure(f"source {spec.name} is not configured (set {spec.option})")
         context.log.info(f"loading {spec.name} as the snapshot of {last_day}")
         # Merge loads go through a staging dataset; empty it afterwards instead of keeping
         # a second copy of every event table.
@@ -127,31 +126,43 @@ def forget_failed_trace(settings: Settings, spec: SourceSpec) -> None:
 
 def catalog_repositories(settings: Settings, day: dt.date) -> list[str]:
     """The ``github.com/project-slug`` values of the newest catalog snapshot on or before
-    ``day``, read through dlt's client for the catalog dataset (any destination)."""
-    catalog = pipeline(settings, source_spec("catalog"))
-    try:
-        with catalog.sql_client() as client:
-            rows = client.execute_sql(
-                f"""
-                select distinct lower(annotations.value)
-                from {client.make_qualified_table_name("annotations")} as annotations
-                inner join (
-                    select snapshot_on, max(_dlt_load_id) as load_id
-                    from {client.make_qualified_table_name("snapshots")}
-                    where snapshot_on <= %s
-                    group by snapshot_on
-                    order by snapshot_on desc
-                    limit 1
-                ) as latest
-                    on latest.snapshot_on = annotations.snapshot_on
-                    and latest.load_id = annotations._dlt_load_id
-                where annotations.key = 'github.com/project-slug'
-                order by 1
-                """,
-                day,
-            )
-    except Exception as error:  # the catalog was never loaded: nothing to read yet
+    ``day`` (catalog files and the Backstage catalog API alike), read through dlt's client
+    for each catalog dataset (any destination)."""
+    found: set[str] = set()
+    errors = []
+    for name in ("catalog", "backstage"):
+        try:
+            found.update(_repositories(settings, name, day))
+        except Exception as error:  # that catalog source was never loaded
+            errors.append(f"{name}: {error}")
+    if len(errors) == 2:
         raise dg.Failure(
-            f"source coverage needs the catalog's repositories, which are not loaded: {error}"
-        ) from error
+            "source coverage needs the catalog's repositories, which are not loaded: "
+            + "; ".join(errors)
+        )
+    return sorted(found)
+
+
+def _repositories(settings: Settings, name: str, day: dt.date) -> list[str]:
+    catalog = pipeline(settings, source_spec(name))
+    with catalog.sql_client() as client:
+        rows = client.execute_sql(
+            f"""
+            select distinct lower(annotations.value)
+            from {client.make_qualified_table_name("annotations")} as annotations
+            inner join (
+                select snapshot_on, max(_dlt_load_id) as load_id
+                from {client.make_qualified_table_name("snapshots")}
+                where snapshot_on <= %s
+                group by snapshot_on
+                order by snapshot_on desc
+                limit 1
+            ) as latest
+                on latest.snapshot_on = annotations.snapshot_on
+                and latest.load_id = annotations._dlt_load_id
+            where annotations.key = 'github.com/project-slug'
+            order by 1
+            """,
+            day,
+        )
     return [row[0] for row in rows]

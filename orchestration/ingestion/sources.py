@@ -35,7 +35,9 @@ class SourceSpec:
     module: str  # the package holding the @dlt.source
     function: str  # the @dlt.source function
     description: str
-    folder_setting: str | None = None  # file sources: the Settings attribute naming the folder
+    # file sources: the Settings attribute naming the folder (or, for the catalog, the
+    # tuple of files and folders)
+    folder_setting: str | None = None
     # HTTP sources: dlt keys that must resolve; "a|b" means either of them.
     required_config: tuple[str, ...] = ()
     # Another source's section to read the same keys from when this one has none
@@ -54,7 +56,7 @@ class SourceSpec:
 
     def configured(self, settings: Settings) -> bool:
         if self.folder_setting is not None:
-            return getattr(settings, self.folder_setting) is not None
+            return getattr(settings, self.folder_setting) not in (None, ())
         return all(
             any(self.config(option) is not None for option in key.split("|"))
             for key in self.required_config
@@ -73,13 +75,24 @@ class SourceSpec:
         """A source that only describes the tables (Dagster builds specs from it)."""
         return self.factory(**self.placeholders)
 
-    def location(self, settings: Settings) -> str | None:
-        """The folder or base URL the source reads (may contain ``{date}``)."""
+    def location(self, settings: Settings) -> str | list[str] | None:
+        """The folder (files and folders, for the catalog) or base URL the source reads;
+        each may contain ``{date}``."""
         if self.folder_setting is not None:
             folder = getattr(settings, self.folder_setting)
+            if isinstance(folder, tuple):
+                return [str(path) for path in folder] or None
             return str(folder) if folder is not None else None
         value = self.config("base_url")
         return str(value) if value else None
+
+    @property
+    def option(self) -> str:
+        """How a user configures the source, for messages."""
+        if self.folder_setting is not None:
+            flag = self.folder_setting.removesuffix("_dir").removesuffix("_paths")
+            return f"--{flag.replace('_', '-')} PATH"
+        return ", ".join(f"sources.{self.name}.{key}" for key in self.required_config)
 
     def build(self, settings: Settings, days: Sequence[dt.date], **extra) -> DltSource:
         """The source for a run over ``days`` (the last one is the main snapshot)."""
@@ -92,13 +105,16 @@ class SourceSpec:
                         kwargs[option] = value
         location = self.location(settings)
         if location is not None:
-            dated = "{date}" in location
-            main = location.replace("{date}", last.isoformat())
-            kwargs["path" if self.folder_setting else "base_url"] = main
+            texts = [location] if isinstance(location, str) else location
+            dated = any("{date}" in text for text in texts)
+
+            def on(day: dt.date) -> str | list[str]:
+                named = [text.replace("{date}", day.isoformat()) for text in texts]
+                return named[0] if isinstance(location, str) else named
+
+            kwargs["path" if self.folder_setting else "base_url"] = on(last)
             if dated and self.takes_history and len(days) > 1:
-                kwargs["history"] = [
-                    (day, location.replace("{date}", day.isoformat())) for day in days[:-1]
-                ]
+                kwargs["history"] = [(day, on(day)) for day in days[:-1]]
         return self.factory(**kwargs)
 
 
@@ -132,8 +148,16 @@ SOURCES: tuple[SourceSpec, ...] = (
         "ingestion.catalog",
         "catalog_source",
         "Backstage catalog descriptors",
-        folder_setting="catalog_dir",
+        folder_setting="catalog_paths",
         placeholders={"path": ""},
+    ),
+    SourceSpec(
+        "backstage",
+        "ingestion.backstage",
+        "backstage_source",
+        "Backstage catalog API (entities of a running Backstage)",
+        required_config=("base_url",),
+        placeholders={**_HTTP_PLACEHOLDERS, "token": None},
     ),
     SourceSpec(
         "custom_data",

@@ -14,6 +14,7 @@ from typing import Any
 
 from simulator.model import Company
 from simulator.servers.artifacts import ArtifactsApi
+from simulator.servers.backstage import BackstageApi
 from simulator.servers.datadog import DatadogApi
 from simulator.servers.faults import FAULT_KINDS
 from simulator.servers.framework import ApiServer, RunningServer
@@ -22,7 +23,7 @@ from simulator.servers.okta import OktaApi
 from simulator.servers.pagerduty import PagerDutyApi
 from simulator.servers.prometheus import PrometheusApi
 
-SOURCES = ("github", "okta", "pagerduty", "datadog", "prometheus", "artifacts")
+SOURCES = ("github", "okta", "pagerduty", "datadog", "prometheus", "artifacts", "backstage")
 
 DEFAULT_CREDENTIALS: dict[str, dict[str, str]] = {
     "github": {"token": "ghp_simulatorToken0000000000000000000000"},
@@ -34,6 +35,7 @@ DEFAULT_CREDENTIALS: dict[str, dict[str, str]] = {
     },
     "prometheus": {},
     "artifacts": {"bearer_token": "sim-artifacts-token-0001"},
+    "backstage": {"token": "sim-backstage-static-token-0001"},
 }
 
 _APIS: dict[str, type[ApiServer]] = {
@@ -43,6 +45,7 @@ _APIS: dict[str, type[ApiServer]] = {
     "datadog": DatadogApi,
     "prometheus": PrometheusApi,
     "artifacts": ArtifactsApi,
+    "backstage": BackstageApi,
 }
 
 __all__ = ["FAULT_KINDS", "SOURCES", "SimulatorServers"]

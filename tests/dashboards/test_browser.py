@@ -68,6 +68,10 @@ def test_every_page_renders_with_its_key_content(demo_home, tmp_path):
         page.get_by_test_id("stSidebarNav").get_by_role("link", name="Heat map", exact=True).click()
         wait_rendered(page)
         page.get_by_test_id("stSidebarNav").get_by_role("link", name="Service", exact=True).click()
+        # The click starts a new script run a moment later: wait for the page it renders,
+        # not only for the run in progress to end.
+        page.wait_for_url("**/service**")
+        page.get_by_role("heading", name=service_title).wait_for(timeout=30_000)
         wait_rendered(page)
         assert page.get_by_role("heading", name=service_title).is_visible()
 

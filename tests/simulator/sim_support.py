@@ -24,6 +24,7 @@ def auth_headers(servers: SimulatorServers, source: str) -> dict[str, str]:
         },
         "prometheus": lambda: {},
         "artifacts": lambda: {"Authorization": f"Bearer {creds['bearer_token']}"},
+        "backstage": lambda: {"Authorization": f"Bearer {creds['token']}"},
     }[source]()
 
 

@@ -1,6 +1,7 @@
 {{ config(materialized="ephemeral") }}
 {#- Which rollups each scored entity counts in on each day of the window: the organisation,
-    its domain, its owning team (directly), and every group above that team (`team_tree`).
+    its domain, its owning team (directly; a User owner's Group), and every group above that
+    team (`team_tree`).
     Attribution is as it was on the day (owner and domain from that day's facts); the
     hierarchy above a team is the current one. -#}
 with
@@ -10,8 +11,7 @@ days as (
 ),
 
 facts as (
-    select facts.evaluated_on, facts.entity_ref, facts.domain_ref,
-        case when facts.owner_resolved then facts.owner_ref end as team_ref
+    select facts.evaluated_on, facts.entity_ref, facts.domain_ref, facts.team_ref
     from {{ ref('fct_entity_facts') }} as facts
     inner join days on days.evaluated_on = facts.evaluated_on
 ),

@@ -38,8 +38,10 @@ repository_state as (
         and repositories.repo_full_name = entities.repo_full_name
 ),
 
--- Last commit on or before each day: the newest commit day per repository, carried forward
--- over the window with a running max (linear in repositories × days, unlike a range join).
+-- Last commit on or before each day. Each (repository, day) row takes the commits made
+-- since the repository's previous row (all older ones for its first), then a running max
+-- carries the newest forward: linear in commits plus repositories × days, and right when
+-- an entity appears during the window or is absent for some days.
 commit_days as (
     select repo_full_name, cast(committed_at as date) as commit_day
     from {{ ref('stg_github__commits') }}
@@ -50,27 +52,40 @@ repo_days as (
     select distinct evaluated_on, repo_full_name from entities
 ),
 
-before_window as (
-    select commit_days.repo_full_name, max(commit_days.commit_day) as commit_day
-    from commit_days
-    where commit_days.commit_day < (select min(day) from {{ ref('int_evaluation_days') }})
-    group by commit_days.repo_full_name
+repo_spans as (
+    select
+        evaluated_on,
+        repo_full_name,
+        lag(evaluated_on) over (partition by repo_full_name order by evaluated_on) as previous_day
+    from repo_days
+),
+
+span_commits as (
+    select
+        repo_spans.evaluated_on,
+        repo_spans.repo_full_name,
+        max(commit_days.commit_day) as commit_day
+    from repo_spans
+    inner join commit_days
+        on commit_days.repo_full_name = repo_spans.repo_full_name
+        and commit_days.commit_day <= repo_spans.evaluated_on
+        and (repo_spans.previous_day is null or commit_days.commit_day > repo_spans.previous_day)
+    group by repo_spans.evaluated_on, repo_spans.repo_full_name
 ),
 
 last_commit as (
     select
-        repo_days.evaluated_on,
-        repo_days.repo_full_name,
-        max(coalesce(in_window.commit_day, before_window.commit_day)) over (
-            partition by repo_days.repo_full_name
-            order by repo_days.evaluated_on
+        repo_spans.evaluated_on,
+        repo_spans.repo_full_name,
+        max(span_commits.commit_day) over (
+            partition by repo_spans.repo_full_name
+            order by repo_spans.evaluated_on
             rows between unbounded preceding and current row
         ) as last_commit_day
-    from repo_days
-    left join commit_days as in_window
-        on in_window.repo_full_name = repo_days.repo_full_name
-        and in_window.commit_day = repo_days.evaluated_on
-    left join before_window on before_window.repo_full_name = repo_days.repo_full_name
+    from repo_spans
+    left join span_commits
+        on span_commits.repo_full_name = repo_spans.repo_full_name
+        and span_commits.evaluated_on = repo_spans.evaluated_on
 ),
 
 alerts as (

@@ -1,7 +1,8 @@
 {#- Every successful snapshot of every loaded source, as (readiness source, provider,
-    snapshot day, load). Okta and GitHub teams both feed the `identity` source. -#}
+    snapshot day, load). Okta and GitHub teams both feed the `identity` source; catalog
+    files and the Backstage catalog API both feed the `catalog` source. -#}
 {%- set providers = [
-    'catalog', 'custom_data', 'github', 'github_teams', 'okta', 'pagerduty', 'datadog',
+    'catalog', 'backstage', 'custom_data', 'github', 'github_teams', 'okta', 'pagerduty', 'datadog',
     'prometheus', 'coverage',
 ] -%}
 with

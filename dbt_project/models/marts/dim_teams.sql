@@ -43,6 +43,10 @@ members as (
     from {{ ref('stg_catalog__relations') }} as relations
     inner join groups
         on groups.entity_ref = relations.target_ref and groups.last_seen_on = relations.snapshot_on
+    inner join {{ ref('dim_entities') }} as users
+        on users.entity_ref = relations.source_ref
+        and users.kind = 'user'
+        and users.last_seen_on = relations.snapshot_on
     where relations.relation = 'member_of'
     group by relations.target_ref
 ),
@@ -58,7 +62,7 @@ final as (
     select
         groups.entity_ref as team_ref,
         groups.name,
-        groups.title,
+        groups.display_name as title,
         groups.entity_type as team_type,
         latest_groups.parent_ref,
         hierarchy.root_ref,

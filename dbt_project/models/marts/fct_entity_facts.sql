@@ -4,6 +4,7 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key=['evaluated_on'],
+        on_schema_change='append_new_columns',
     )
 }}
 {#- One row per (entity, day) and one typed column per fact: the contract between
@@ -76,6 +77,8 @@ joined as (
         entities.system_ref,
         entities.domain_ref,
         entities.owner_ref,
+        case when status.status_catalog_state is null then entities.team_ref end as team_ref,
+        case when status.status_catalog_state is null then entities.owner_kind end as owner_kind,
         case when status.status_catalog_state is null then entities.owner_resolved end
             as owner_resolved,
         case when status.status_catalog_state is null then entities.dependency_count end
@@ -108,10 +111,24 @@ joined as (
         {%- endif %}
         {%- endfor %}
 
-        -- identity: a resolved owner with no group in the identity providers has 0 members
-        case when entities.team_ref is not null then
-            {{ fresh_fact('identity', 'state', 'identity.owner_active_member_count', '0') }}
+        -- identity: members of a resolved owner. The identity source counts when one is
+        -- loaded (and must then be fresh); without one, the catalog's own memberships.
+        case when entities.owner_resolved then
+            case when identity.owner_member_source = 'catalog'
+                then {{ fresh_fact('catalog', 'state', 'identity.owner_active_member_count', '0') }}
+                else {{ fresh_fact('identity', 'state', 'identity.owner_active_member_count', '0') }}
+            end
         end as owner_active_member_count,
+        case when entities.owner_resolved then
+            case when identity.owner_member_source = 'catalog'
+                then {{ fresh_fact('catalog', 'state', 'identity.owner_member_source') }}
+                else {{ fresh_fact('identity', 'state', 'identity.owner_member_source') }}
+            end
+        end as owner_member_source,
+        -- why owner facts fail (shown as the reason of a failing rule that reads them)
+        case when status.status_catalog_state is null then
+            coalesce(entities.owner_catalog_problem, identity.owner_member_problem)
+        end as owner_problem,
 
         -- git host
         {{ fresh_fact('github', 'state', 'github.repository_found', 'false') }} as repository_found,

@@ -126,6 +126,8 @@ evaluated as (
                     nullif({{ missing_facts_reason(rule.condition_facts) }}, ''),
                     'the condition evaluated to NULL'
                 )
+            when not ({{ rule.condition_sql }})
+                then {{ failure_reason(rule.condition_facts) }}
             {%- endif %}
         end as raw_reason,
         {{ fact_values_text(rule.condition_facts) }} as fact_values

@@ -4,13 +4,17 @@
     A team (catalog Group) is reached through its members: the ACTIVE users of its Okta
     group (annotation `okta.com/group-name`, else the group's name) when Okta is loaded and
     has that group with active members; else the catalog Users whose `spec.memberOf` lists
-    the group; else the group's own `spec.profile.email` (a mailing list). A person
-    (catalog User) is reached at the User's `spec.profile.email`. Slack webhooks are
-    secrets and are not here: see docs/initiatives.md. -#}
+    the group (`spec.memberOf`, or the Group's `spec.members`); else the group's own
+    `spec.profile.email` (a mailing list). A person (catalog User) is reached at the User's
+    `spec.profile.email`. Each address is listed once per recipient, however many people
+    share it (two Users with one mailbox get one message). Slack webhooks are secrets and
+    are not here: see docs/initiatives.md. -#}
 with
 
 catalog_day as (
-    select max(snapshot_on) as snapshot_on from {{ ref('stg_catalog__snapshots') }}
+    select max(snapshot_on) as snapshot_on
+    from {{ ref('int_source_snapshots') }}
+    where source_name = 'catalog'
 ),
 
 entities as (
@@ -98,7 +102,7 @@ people as (
     where kind = 'user' and email is not null
 ),
 
-final as (
+contacts as (
     select * from from_okta
     union all
     select * from from_catalog_members
@@ -106,6 +110,18 @@ final as (
     select * from from_group_email
     union all
     select * from people
+),
+
+-- one row per (recipient, address): the first person by name stands for those sharing it
+final as (
+    select
+        recipient_ref,
+        min(recipient_kind) as recipient_kind,
+        email,
+        min(person) as person,
+        min(source) as source
+    from contacts
+    group by recipient_ref, email
 )
 
 select * from final

@@ -47,7 +47,7 @@ filtered as (
         to_build.initiative_id,
         to_build.definition_hash,
         f.entity_ref,
-        case when f.owner_resolved then f.owner_ref end as team_ref,
+        f.team_ref,
         f.owner_ref,
         f.domain_ref
     from f

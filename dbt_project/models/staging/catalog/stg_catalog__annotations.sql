@@ -1,22 +1,26 @@
 with
 
 annotations as (
-    {{ current_snapshot_rows(source_or_empty('raw_catalog', 'annotations', {
+    {{ catalog_snapshot_rows('annotations', {
         'snapshot_on': 'date',
         'entity_ref': 'varchar',
         'key': 'varchar',
         'value': 'varchar',
         '_dlt_load_id': 'varchar',
-    }), 'stg_catalog__snapshots') }}
+    }) }}
 ),
 
 final as (
     select
-        snapshot_on,
-        entity_ref,
-        key as annotation_key,
-        value as annotation_value
+        annotations.snapshot_on,
+        annotations.entity_ref,
+        annotations.key as annotation_key,
+        annotations.value as annotation_value
     from annotations
+    inner join {{ ref('stg_catalog__entities') }} as counted
+        on counted.snapshot_on = annotations.snapshot_on
+        and counted.entity_ref = annotations.entity_ref
+        and counted.provider = annotations.provider
 )
 
 select * from final

@@ -1,13 +1,17 @@
+{#- Catalog entities of each snapshot day, from files and from the Backstage catalog API.
+    An entity both give on the same day counts once, as the files define it (the other
+    definition is reported in marts.fct_catalog_problems). -#}
 with
 
 entities as (
-    {{ current_snapshot_rows(source_or_empty('raw_catalog', 'entities', {
+    {{ catalog_snapshot_rows('entities', {
         'snapshot_on': 'date',
         'entity_ref': 'varchar',
         'kind': 'varchar',
         'namespace': 'varchar',
         'name': 'varchar',
         'title': 'varchar',
+        'display_name': 'varchar',
         'description': 'varchar',
         'spec_type': 'varchar',
         'lifecycle': 'varchar',
@@ -21,17 +25,29 @@ entities as (
         'file': 'varchar',
         'document_index': 'integer',
         '_dlt_load_id': 'varchar',
-    }), 'stg_catalog__snapshots') }}
+    }) }}
+),
+
+ranked as (
+    select
+        entities.*,
+        row_number() over (
+            partition by snapshot_on, entity_ref
+            order by case provider when 'files' then 0 else 1 end
+        ) as provider_rank
+    from entities
 ),
 
 final as (
     select
         snapshot_on,
         entity_ref,
+        provider,
         kind,
         namespace,
         name,
         coalesce(title, name) as title,
+        display_name,
         description,
         spec_type,
         lifecycle,
@@ -44,7 +60,8 @@ final as (
         email,
         file,
         document_index
-    from entities
+    from ranked
+    where provider_rank = 1
 )
 
 select * from final

@@ -1,24 +1,33 @@
 with
 
-errors as (
-    {{ current_snapshot_rows(source_or_empty('raw_catalog', 'errors', {
+problems as (
+    {{ catalog_snapshot_rows('problems', {
         'snapshot_on': 'date',
         'file': 'varchar',
         'document_index': 'integer',
         'line': 'integer',
+        'entity_ref': 'varchar',
+        'severity': 'varchar',
+        'problem': 'varchar',
         'message': 'varchar',
+        'hint': 'varchar',
         '_dlt_load_id': 'varchar',
-    }), 'stg_catalog__snapshots') }}
+    }) }}
 ),
 
 final as (
     select
         snapshot_on,
+        provider,
         file,
         document_index,
         line,
-        message
-    from errors
+        entity_ref,
+        severity,
+        problem,
+        message,
+        hint
+    from problems
 )
 
 select * from final

@@ -1,0 +1,1 @@
+{{ snapshots_of('raw_backstage') }}
