@@ -235,8 +235,8 @@ def run(home, catalog_paths, custom_data_dir, scorecards_dir, day, start, end, r
         _fail(f"the range ends ({last}) before it starts ({first})", code=2)
     if not settings.catalog_paths and not _catalog_api_configured():
         click.secho(
-            "error: no catalog configured: give --catalog DIR (or set READINESS_CATALOG, or "
-            "sources.backstage.base_url). Every evaluation is of the catalog's entities; "
+            "error: no catalog configured: give --catalog DIR (or set READINESS_CATALOG), or "
+            "configure sources.backstage.base_url. Every evaluation is of the catalog's entities; "
             "without one there is nothing to evaluate, and nothing was run or published.",
             fg="red",
             err=True,

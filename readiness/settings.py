@@ -87,8 +87,8 @@ class Settings:
                     raise ReadinessError("READINESS_CATALOG holds a NUL character: name a path")
                 if "{date}" not in text and not Path(text).expanduser().exists():
                     raise ReadinessError(
-                        f"READINESS_CATALOG names {text}, which does not exist (name the "
-                        "catalog's folders or entry files, separated by ':')"
+                        f"READINESS_CATALOG={text}: does not exist (name the catalog's "
+                        "folders or entry files, separated by ':')"
                     )
             values["catalog_paths"] = tuple(Path(p).expanduser() for p in paths)
         for key, name in (
