@@ -20,10 +20,11 @@ import requests
 from dlt.sources.helpers.rest_client import RESTClient
 
 from ingestion.backstage.settings import MAX_PAGES, PAGE_SIZE, QUERY_PATH, SOURCE
+from ingestion.errors import SourceError
 from ingestion.http import RetryPolicy, SecretHeaderAuth, request_errors, rest_client
 
 
-class BackstageError(RuntimeError):
+class BackstageError(SourceError):
     """A request to the catalog API failed for good; the message names status and path."""
 
 

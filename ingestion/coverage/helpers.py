@@ -25,13 +25,14 @@ from dlt.sources.helpers.rest_client import RESTClient
 from requests import HTTPError, RequestException
 
 from ingestion.coverage import settings
+from ingestion.errors import SourceError
 from ingestion.http import RetryPolicy, describe_http_error, rest_client
 
 SOURCE = "coverage"
 SLUG = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 
 
-class CoverageError(RuntimeError):
+class CoverageError(SourceError):
     """The artifact store failed for good; the message names the source, status and path."""
 
 

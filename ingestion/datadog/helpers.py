@@ -18,6 +18,7 @@ from dlt.sources.helpers.rest_client import RESTClient
 from requests import HTTPError, RequestException, Response
 
 from ingestion.datadog import settings
+from ingestion.errors import SourceError
 from ingestion.http import RetryPolicy, describe_http_error, rest_client
 
 SOURCE = "datadog"
@@ -25,7 +26,7 @@ DAY_SECONDS = 86_400
 log = logging.getLogger(__name__)
 
 
-class DatadogError(RuntimeError):
+class DatadogError(SourceError):
     """A Datadog request failed for good; the message names the source, status and path."""
 
     def __init__(self, message: str, status: int | None = None) -> None:

@@ -29,6 +29,7 @@ from dlt.sources.helpers.rest_client.auth import BearerTokenAuth
 from dlt.sources.helpers.rest_client.paginators import HeaderLinkPaginator
 from requests import HTTPError, RequestException, Response
 
+from ingestion.errors import SourceError
 from ingestion.github import settings
 from ingestion.http import RetryPolicy, describe_http_error, is_rate_limited, rest_client
 from ingestion.snapshots import hints
@@ -36,7 +37,7 @@ from ingestion.snapshots import hints
 # -- errors and table shapes ----------------------------------------------------------------
 
 
-class GitHubSourceError(RuntimeError):
+class GitHubSourceError(SourceError):
     """A failed read; the message names the source, the HTTP status and the path."""
 
 

@@ -16,6 +16,7 @@ import requests
 from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import HeaderLinkPaginator
 
+from ingestion.errors import SourceError
 from ingestion.http import RetryPolicy, SecretHeaderAuth, describe_http_error, rest_client
 from ingestion.okta.settings import (
     DEPROVISIONED_FILTER,
@@ -29,7 +30,7 @@ from ingestion.okta.settings import (
 )
 
 
-class OktaError(RuntimeError):
+class OktaError(SourceError):
     """A request to Okta failed for good; the message names the source, status and path."""
 
 

@@ -21,6 +21,7 @@ from dlt.common import logger
 from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import BasePaginator
 
+from ingestion.errors import SourceError
 from ingestion.http import RetryPolicy, SecretHeaderAuth, describe_http_error, rest_client
 from ingestion.pagerduty.settings import (
     ACCEPT,
@@ -38,7 +39,7 @@ Params = dict[str, Any]
 Split = Callable[[Params, int], list[Params] | None]
 
 
-class PagerDutyError(RuntimeError):
+class PagerDutyError(SourceError):
     """A request to PagerDuty failed for good; the message names the source, status and path."""
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from dlt.sources.helpers.rest_client import RESTClient
 from requests import HTTPError, RequestException, Response
 
+from ingestion.errors import SourceError
 from ingestion.http import RetryPolicy, describe_http_error, rest_client
 from ingestion.prometheus import settings
 
@@ -24,7 +25,7 @@ SOURCE = "prometheus"
 log = logging.getLogger(__name__)
 
 
-class PrometheusError(RuntimeError):
+class PrometheusError(SourceError):
     """A query failed for good; the message names the source, the query and the reason."""
 
 
